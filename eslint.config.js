@@ -1,0 +1,79 @@
+// Lint rules. The workflow-sandbox boundary is the one that matters most: Temporal bundles
+// src/workflows/** into a deterministic V8 sandbox, so those files may import only
+// @temporalio/workflow, xstate, src/domain/** and *types* of activities (STYLE.md habit 3).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [
+  'fs', 'path', 'os', 'http', 'https', 'net', 'crypto', 'child_process', 'stream', 'zlib', 'dns',
+  'events', 'worker_threads', 'timers', 'process', 'readline', 'tls', 'dgram', 'cluster', 'perf_hooks',
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+    },
+  },
+  {
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...nodeBuiltins.flatMap((m) => [
+              { name: m, message: 'Node built-ins are not available in the workflow sandbox.' },
+              { name: `node:${m}`, message: 'Node built-ins are not available in the workflow sandbox.' },
+            ]),
+            { name: '@temporalio/activity', message: 'Activities run outside the sandbox: import their types only.' },
+            { name: '@temporalio/client', message: 'Not available in the workflow sandbox.' },
+            { name: '@temporalio/worker', message: 'Not available in the workflow sandbox.' },
+          ],
+          patterns: [
+            {
+              group: ['**/activities/**', '**/api/**', '**/db/**', '**/providers/**', '**/worker/**', 'pg', 'kysely', 'hono', 'pino', 'liquidjs', 'csv-parse*'],
+              allowTypeImports: true,
+              message: 'Workflow code is sandboxed: import only @temporalio/workflow, xstate, src/domain/** and types.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.flatMap((m) => [
+            { name: m, message: 'src/domain is pure and must stay importable from workflows.' },
+            { name: `node:${m}`, message: 'src/domain is pure and must stay importable from workflows.' },
+          ]),
+          patterns: [
+            {
+              group: ['**/activities/**', '**/api/**', '**/db/**', '**/providers/**', '**/worker/**', 'pg', 'kysely', 'hono', 'pino'],
+              allowTypeImports: true,
+              message: 'src/domain is pure: no I/O modules.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

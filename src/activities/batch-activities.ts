@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { measureSegments } from '../domain/segments.js';
+import type { FailureReason } from '../domain/message-status.js';
+import type { NewMessage } from '../db/database.js';
+import {
+  claimMessages,
+  flushStates,
+  insertMessages,
+  messageStatesInRange,
+  recordSubmits,
+  releaseMessages,
+  suppressUnsentInRange,
+  unsentMessagesInRange,
+} from '../db/message-repository.js';
+import type { MessageStateRow, StateUpdate, SubmitRecord } from '../db/message-repository.js';
+import { matchParkedDlrs } from '../db/webhook-event-repository.js';
+import type { DlrSignalEvent } from '../workflows/send-batch-workflow.js';
+import type { ActivityDeps } from './activity-deps.js';
+import { TemplateRenderer } from './template-renderer.js';
+
+/** A message's state as the batch workflow tracks it. */
+export type BatchMessageState = MessageStateRow;
+
+/** Range of a campaign's audience snapshot handled by one batch. */
+export interface BatchRange {
+  campaignId: string;
+  seqFrom: number;
+  seqTo: number;
+}
+
+/** Messages claimed and sent per round: consent re-check, claim, provider calls, record. */
+const SEND_CHUNK = 50;
+
+/**
+ * The batch activities, built from their dependencies (STYLE.md habit 4). Each is idempotent: a
+ * retry after a crash converges on the same rows without sending a message twice.
+ */
+export function createBatchActivities(deps: ActivityDeps) {
+  const { db, logger } = deps;
+  const renderer = new TemplateRenderer();
+
+  return {
+    /**
+     * Renders and inserts the messages of a recipient range, once: unique on (campaign, contact),
+     * so a retry inserts nothing new. Recipients without current opt-in are `suppressed`
+     * (`no_consent`/`opted_out`); a template that cannot be filled is `suppressed` (`missing_field`).
+     * @returns the range's message states.
+     */
+    async prepareBatch(input: BatchRange & { batchWorkflowId: string }): Promise<BatchMessageState[]> {
+      const campaign = await db.selectFrom('campaigns').selectAll().where('id', '=', input.campaignId).executeTakeFirstOrThrow();
+      const variants = new Map(
+        (await db.selectFrom('campaign_variants').selectAll().where('campaign_id', '=', input.campaignId).execute()).map((v) => [v.key, v]),
+      );
+      const recipients = await db
+        .selectFrom('campaign_recipients as r')
+        .innerJoin('contacts as c', 'c.id', 'r.contact_id')
+        .leftJoin('consent_current as cc', (j) => j.onRef('cc.contact_id', '=', 'r.contact_id').on('cc.purpose', '=', 'marketing'))
+        .leftJoin('messages as m', (j) => j.onRef('m.campaign_id', '=', 'r.campaign_id').onRef('m.contact_id', '=', 'r.contact_id'))
+        .select(['r.seq', 'r.contact_id', 'r.variant_key', 'c.phone_e164', 'c.country', 'c.time_zone', 'c.attributes', 'cc.status as consent', 'm.id as existing'])
+        .where('r.campaign_id', '=', input.campaignId)
+        .where('r.seq', '>=', input.seqFrom)
+        .where('r.seq', '<=', input.seqTo)
+        .execute();
+      const rows: NewMessage[] = [];
+      for (const r of recipients) {
+        if (r.existing) continue;
+        const variant = variants.get(r.variant_key);
+        if (!variant) throw ApplicationFailure.nonRetryable(`variant ${r.variant_key} missing`, 'variant_missing');
+        const attributes = r.attributes;
+        const rendered = renderer.render(variant.body, {
+          ...attributes,
+          contact: { phone: r.phone_e164, country: r.country, time_zone: r.time_zone, attributes },
+          campaign: { id: campaign.id, name: campaign.name, ...campaign.fields },
+        });
+        const text = rendered.ok ? rendered.text : '';
+        const seg = measureSegments(text);
+        let status: NewMessage['status'] = 'queued';
+        let reason: FailureReason | null = null;
+        if (r.consent !== 'opted_in') [status, reason] = ['suppressed', r.consent === 'opted_out' ? 'opted_out' : 'no_consent'];
+        else if (!rendered.ok) [status, reason] = ['suppressed', 'missing_field'];
+        rows.push({
+          id: randomUUID(),
+          account_id: campaign.account_id,
+          campaign_id: campaign.id,
+          recipient_seq: r.seq,
+          batch_workflow_id: input.batchWorkflowId,
+          contact_id: r.contact_id,
+          variant_key: r.variant_key,
+          connection_id: campaign.connection_id,
+          sender: campaign.sender,
+          to_e164: r.phone_e164,
+          body: text,
+          encoding: seg.encoding,
+          segments: seg.segments,
+          status,
+          status_reason: reason,
+          error_text: rendered.ok ? null : rendered.detail,
+          ...(status === 'suppressed' ? { final_at: new Date() } : {}),
+        });
+      }
+      await insertMessages(db, rows);
+      return messageStatesInRange(db, input.campaignId, input.seqFrom, input.seqTo);
+    },
+
+    /**
+     * Sends the range's unsent messages through the campaign's provider connection. Per chunk:
+     * re-checks consent (an opt-out that arrived after the batch was prepared suppresses the
+     * message), claims (`queued → submitting`) before any provider call, calls the provider with our
+     * message id as client reference, and records the outcomes. Heartbeats after each chunk and
+     * stops when cancelled (pause/cancel). Messages left `submitting` by a crashed attempt are re-sent
+     * only through a provider that deduplicates on our client reference; otherwise they fail as
+     * `provider_error` rather than risk a second copy.
+     * @throws ApplicationFailure (retryable, `provider_retry`) when the provider asked to retry some
+     *   messages: they are back in `queued` and the next attempt sends only them.
+     */
+    async sendMessages(input: BatchRange & { batchWorkflowId: string }): Promise<{ messages: BatchMessageState[]; parkedDlrs: DlrSignalEvent[] }> {
+      const ctx = Context.current();
+      const campaign = await db.selectFrom('campaigns').select(['connection_id', 'sender']).where('id', '=', input.campaignId).executeTakeFirstOrThrow();
+      const { adapter, connection } = await deps.providers.get(campaign.connection_id);
+      const dlrUrl = `${deps.publicBaseUrl}/v1/webhooks/${connection.id}/dlr`;
+      const moUrl = `${deps.publicBaseUrl}/v1/webhooks/${connection.id}/mo`;
+      const unsent = await unsentMessagesInRange(db, input.campaignId, input.seqFrom, input.seqTo);
+
+      // Left `submitting` by a crashed attempt: the provider may or may not have the message.
+      const orphaned = unsent.filter((m) => m.status === 'submitting').map((m) => m.id);
+      if (orphaned.length > 0) {
+        if (adapter.idempotentClientReference) await releaseMessages(db, orphaned);
+        else
+          await recordSubmits(db, orphaned.map((id) => ({ id, status: 'failed', reason: 'provider_error', errorText: 'send outcome unknown: worker stopped during the provider call' })));
+        logger.warn({ campaignId: input.campaignId, orphaned: orphaned.length }, 'messages left submitting by an earlier attempt');
+      }
+      const queue = adapter.idempotentClientReference ? unsent : unsent.filter((m) => m.status === 'queued');
+      const acceptedProviderIds: string[] = [];
+      const retryLater: string[] = [];
+      let retryAfterMs: number | undefined;
+      let done = 0;
+
+      for (let i = 0; i < queue.length; i += SEND_CHUNK) {
+        if (ctx.cancellationSignal.aborted) throw new CancelledFailure('send cancelled (pause or cancel)');
+        const chunk = queue.slice(i, i + SEND_CHUNK);
+        // Consent at send time: the very next send after an opt-out must not go out.
+        const notOptedIn = new Set(
+          (
+            await db
+              .selectFrom('messages as m')
+              .leftJoin('consent_current as cc', (j) => j.onRef('cc.contact_id', '=', 'm.contact_id').on('cc.purpose', '=', 'marketing'))
+              .select(['m.id', 'cc.status'])
+              .where('m.id', 'in', chunk.map((m) => m.id))
+              .where((eb) => eb.or([eb('cc.status', 'is', null), eb('cc.status', '<>', 'opted_in')]))
+              .execute()
+          ).map((r) => r.id),
+        );
+        const records: SubmitRecord[] = [...notOptedIn].map((id) => ({ id, status: 'suppressed', reason: 'opted_out' }));
+        const claimed = new Set(await claimMessages(db, chunk.filter((m) => !notOptedIn.has(m.id)).map((m) => m.id)));
+        const toSend = chunk.filter((m) => claimed.has(m.id));
+        let authFailure: string | undefined;
+        await mapLimit(toSend, deps.sendConcurrency ?? 16, async (m) => {
+          const res = await adapter.send({ messageId: m.id, from: m.sender, to: m.to_e164, body: m.body, dlrUrl, moUrl });
+          switch (res.outcome) {
+            case 'accepted':
+              acceptedProviderIds.push(res.providerMessageId);
+              records.push({ id: m.id, status: 'submitted', providerMessageId: res.providerMessageId, providerStatus: res.providerStatus ?? null });
+              break;
+            case 'rejected':
+              records.push({ id: m.id, status: 'rejected', reason: res.reason, errorCode: res.errorCode ?? null, errorText: res.errorText ?? null });
+              break;
+            case 'retry':
+              retryLater.push(m.id);
+              retryAfterMs = Math.max(retryAfterMs ?? 0, res.retryAfterMs ?? 0);
+              break;
+            case 'auth_failed':
+              retryLater.push(m.id);
+              authFailure = res.errorText;
+              break;
+          }
+        });
+        await recordSubmits(db, records);
+        await releaseMessages(db, retryLater);
+        done += chunk.length;
+        ctx.heartbeat({ done, total: queue.length });
+        if (authFailure) {
+          await db.updateTable('provider_connections').set({ status: 'paused', status_reason: `auth failed: ${authFailure}` }).where('id', '=', connection.id).execute();
+          deps.providers.invalidate(connection.id);
+          throw ApplicationFailure.create({ message: `provider refused credentials: ${authFailure}`, type: 'provider_auth_failed', nextRetryDelay: '1 minute' });
+        }
+      }
+      if (retryLater.length > 0) {
+        throw ApplicationFailure.create({
+          message: `${retryLater.length} messages to retry (provider asked)`,
+          type: 'provider_retry',
+          ...(retryAfterMs ? { nextRetryDelay: retryAfterMs } : {}),
+        });
+      }
+      const parked = await matchParkedDlrs(db, connection.id, acceptedProviderIds);
+      return { messages: await messageStatesInRange(db, input.campaignId, input.seqFrom, input.seqTo), parkedDlrs: parked };
+    },
+
+    /** Re-reads the range's message states (after a cancelled send). */
+    async loadBatchStates(input: BatchRange): Promise<BatchMessageState[]> {
+      return messageStatesInRange(db, input.campaignId, input.seqFrom, input.seqTo);
+    },
+
+    /** Writes state changes decided by the workflow; monotonic (see flushStates). */
+    async flushMessageStates(input: { updates: StateUpdate[] }): Promise<number> {
+      return flushStates(db, input.updates);
+    },
+
+    /** Marks the range's still-queued messages `suppressed` with `reason` (cancel). */
+    async suppressQueued(input: BatchRange & { reason: FailureReason }): Promise<number> {
+      return suppressUnsentInRange(db, input.campaignId, input.seqFrom, input.seqTo, input.reason);
+    },
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item);
+    }
+  });
+  await Promise.all(lanes);
+}
+

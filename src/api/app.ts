@@ -1,0 +1,76 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { sql } from 'kysely';
+import type { ApiDeps } from './api-deps.js';
+import { NotFoundError, ServiceUnavailableError } from './api-error.js';
+import { createCampaignRoutes } from './campaign-routes.js';
+import { createConnectionRoutes } from './connection-routes.js';
+import { createContactRoutes } from './contact-routes.js';
+import { problemFromError, problemResponse, problemResponseSpec } from './problem.js';
+import { validationHook } from './validation-hook.js';
+
+export type { ApiDeps } from './api-deps.js';
+
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/healthz',
+  summary: 'Liveness and database check',
+  responses: {
+    200: { description: 'Healthy', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } },
+    503: problemResponseSpec('PostgreSQL is unreachable'),
+  },
+});
+
+/**
+ * Builds the HTTP API (hono + @hono/zod-openapi): one sub-app per resource under `/v1`, bearer-key
+ * auth on each, zod validation as middleware, and one `onError` that turns every failure into an
+ * RFC 9457 `application/problem+json` response. `GET /openapi.json` is generated from the same zod
+ * schemas that validate requests. Webhooks (`deps.webhookRoutes`) are mounted unauthenticated at
+ * `/v1/webhooks`: providers authenticate by signature.
+ */
+export function createApp(deps: ApiDeps): OpenAPIHono {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.logger.debug(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      'request',
+    );
+  });
+
+  app.openapi(healthRoute, async (c) => {
+    try {
+      await sql`SELECT 1`.execute(deps.db);
+    } catch (err) {
+      deps.logger.warn({ err }, 'health check: database unreachable');
+      throw new ServiceUnavailableError('database unreachable');
+    }
+    return c.json({ status: 'ok' as const }, 200);
+  });
+
+  if (deps.webhookRoutes) app.route('/v1/webhooks', deps.webhookRoutes);
+  app.route('/v1/connections', createConnectionRoutes(deps));
+  app.route('/v1/contacts', createContactRoutes(deps));
+  app.route('/v1/campaigns', createCampaignRoutes(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key: `sf_live_` followed by 32 base62 characters.',
+  });
+  app.doc('/openapi.json', {
+    openapi: '3.0.3',
+    info: { title: 'smsflow API', version: '1', description: 'Compliant two-way SMS campaigns.' },
+    servers: [{ url: deps.publicBaseUrl }],
+  });
+
+  app.notFound((c) => problemResponse(problemFromError(new NotFoundError(`no route for ${c.req.method} ${c.req.path}`), c.req.path)));
+  app.onError((err, c) => {
+    const problem = problemFromError(err, c.req.path);
+    if (problem.status >= 500) deps.logger.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
+    const headers: Record<string, string> = problem.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
+    return problemResponse(problem, headers);
+  });
+  return app;
+}

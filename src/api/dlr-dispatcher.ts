@@ -1,0 +1,155 @@
+import type { WorkflowClient } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { Logger } from 'pino';
+import type { Db } from '../db/connection.js';
+import { flushStates } from '../db/message-repository.js';
+import { markSignalled, pendingDlrs, toDlrSignalEvent } from '../db/webhook-event-repository.js';
+import type { PendingDlr } from '../db/webhook-event-repository.js';
+import { applyMessageEvent, initialMessageState } from '../domain/message-machine.js';
+import type { FailureReason } from '../domain/message-status.js';
+import { dlrEventsSignal } from '../workflows/send-batch-workflow.js';
+import type { DlrSignalEvent } from '../workflows/send-batch-workflow.js';
+
+/** Tunables of {@link DlrDispatcher}. */
+export interface DlrDispatcherOptions {
+  /** How long events are coalesced before one signal per workflow is sent, ms; default 250. */
+  flushIntervalMs?: number;
+  /** How often the log is swept for events that were never signalled, ms; default 5,000. */
+  sweepIntervalMs?: number;
+  /** Events younger than this are left to the in-memory path by the sweeper, ms; default 3,000. */
+  sweepMinAgeMs?: number;
+}
+
+/**
+ * Delivers logged DLRs to the batch workflows that own their messages (DESIGN.md "Webhooks:
+ * persist, answer, signal"). Webhook handlers enqueue events only after they are committed to
+ * `webhook_events` and the provider got its 2xx; the dispatcher coalesces them into one
+ * `dlrEvents` signal per workflow per interval (a message must cost a fraction of a Temporal
+ * action), then stamps `signalled_at`. A sweeper re-sends anything still unsignalled from the log —
+ * after an API crash, a signal error, or a DLR that arrived before its send was recorded — so a
+ * callback that got a 2xx is never lost. A DLR for a batch that already finished (a late receipt)
+ * is applied to the messages table directly with the same message machine.
+ */
+export class DlrDispatcher {
+  private queue = new Map<string, PendingDlr>();
+  private inFlight = new Set<string>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  /** Signals sent and events delivered, for the benchmark's coalescing factor. */
+  readonly metrics = { signals: 0, events: 0, appliedDirectly: 0, errors: 0 };
+
+  constructor(
+    private readonly db: Db,
+    private readonly temporal: WorkflowClient,
+    private readonly logger: Logger,
+    private readonly options: DlrDispatcherOptions = {},
+  ) {}
+
+  /** Starts the coalescing and sweeping timers. */
+  start(): void {
+    this.flushTimer = setInterval(() => void this.flush(), this.options.flushIntervalMs ?? 250);
+    this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepIntervalMs ?? 5_000);
+  }
+
+  /** Stops the timers and delivers what is queued. */
+  async stop(): Promise<void> {
+    clearInterval(this.flushTimer);
+    clearInterval(this.sweepTimer);
+    await this.flush();
+  }
+
+  /** Queues committed events for delivery. */
+  enqueue(events: PendingDlr[]): void {
+    for (const e of events) if (!this.inFlight.has(e.id)) this.queue.set(e.id, e);
+  }
+
+  /** Sends one coalesced signal per workflow for everything queued. Never throws. */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    this.flushing = this.doFlush().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  /** Picks up unsignalled events from the log (older than sweepMinAgeMs). Never throws. */
+  async sweep(): Promise<number> {
+    try {
+      const pending = await pendingDlrs(this.db, this.options.sweepMinAgeMs ?? 3_000, 5_000);
+      this.enqueue(pending);
+      await this.flush();
+      return pending.length;
+    } catch (err) {
+      this.logger.error({ err }, 'DLR sweep failed');
+      return 0;
+    }
+  }
+
+  private async doFlush(): Promise<void> {
+    if (this.queue.size === 0) return;
+    const batch = [...this.queue.values()];
+    this.queue.clear();
+    batch.forEach((e) => this.inFlight.add(e.id));
+    const byWorkflow = new Map<string, PendingDlr[]>();
+    for (const e of batch) {
+      const list = byWorkflow.get(e.workflowId) ?? [];
+      list.push(e);
+      byWorkflow.set(e.workflowId, list);
+    }
+    await Promise.all(
+      [...byWorkflow.entries()].map(async ([workflowId, events]) => {
+        try {
+          if (!workflowId) {
+            await this.applyDirectly(events);
+          } else {
+            try {
+              await this.temporal.getHandle(workflowId).signal(dlrEventsSignal, {
+                events: events.map((e) => toDlrSignalEvent(e.id, e.messageId, e.normalized)),
+              });
+              this.metrics.signals += 1;
+              this.metrics.events += events.length;
+            } catch (err) {
+              if (!(err instanceof WorkflowNotFoundError)) throw err;
+              await this.applyDirectly(events); // the batch already finished: a late receipt
+            }
+          }
+          await markSignalled(this.db, events.map((e) => e.id));
+        } catch (err) {
+          // Left unsignalled in the log: the sweeper retries.
+          this.metrics.errors += 1;
+          this.logger.warn({ err, workflowId, events: events.length }, 'DLR signal failed; will retry from the log');
+        } finally {
+          events.forEach((e) => this.inFlight.delete(e.id));
+        }
+      }),
+    );
+  }
+
+  /** Applies receipts to messages whose batch workflow has closed, with the same machine. */
+  private async applyDirectly(events: PendingDlr[]): Promise<void> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .select(['id', 'status', 'status_reason', 'segments'])
+      .where('id', 'in', events.map((e) => e.messageId))
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const updates = [];
+    for (const e of events) {
+      const row = byId.get(e.messageId);
+      if (!row) continue;
+      const ev: DlrSignalEvent = toDlrSignalEvent(e.id, e.messageId, e.normalized);
+      const start = { ...initialMessageState(row.status), ...(row.status_reason ? { reason: row.status_reason as FailureReason } : {}) };
+      const { state, changed } = applyMessageEvent(start, {
+        type: 'DLR',
+        status: ev.status,
+        ...(ev.reason ? { reason: ev.reason } : {}),
+        ...(ev.errorCode ? { errorCode: ev.errorCode } : {}),
+        ...(ev.providerStatus ? { providerStatus: ev.providerStatus } : {}),
+      });
+      if (changed) {
+        updates.push({ id: row.id, status: state.status, reason: state.reason ?? null, errorCode: state.errorCode ?? null, providerStatus: state.providerStatus ?? null });
+      }
+    }
+    await flushStates(this.db, updates);
+    this.metrics.appliedDirectly += events.length;
+  }
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import type { ProviderResolver } from '../activities/provider-resolver.js';
+import { ConnectionNotFoundError } from '../activities/provider-resolver.js';
+import type { Db } from '../db/connection.js';
+import { findMessagesForDlr } from '../db/message-repository.js';
+import { insertWebhookEvents } from '../db/webhook-event-repository.js';
+import type { PendingDlr } from '../db/webhook-event-repository.js';
+import type { WebhookRequest } from '../providers/provider-adapter.js';
+import { WebhookPayloadError } from '../providers/provider-adapter.js';
+import type { DlrDispatcher } from './dlr-dispatcher.js';
+
+/** Dependencies of the provider webhook routes. */
+export interface WebhookRoutesDeps {
+  db: Db;
+  providers: ProviderResolver;
+  dispatcher: DlrDispatcher;
+  /** Base of the public URL providers call (signatures cover it); no trailing slash. */
+  publicBaseUrl: string;
+  logger: Logger;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function problem(status: number, title: string, detail: string, extra: Record<string, unknown> = {}): Response {
+  return new Response(JSON.stringify({ type: `about:blank`, title, status, detail, ...extra }), {
+    status,
+    headers: { 'content-type': 'application/problem+json' },
+  });
+}
+
+/**
+ * `POST /:connectionId/dlr` and `POST /:connectionId/mo` (mounted at `/v1/webhooks`): verify the
+ * provider's signature on the raw body against the configured public URL, parse the provider's wire
+ * format, append to the webhook log (deduplicated on the provider's ids) and answer 2xx; only then
+ * hand DLRs to the dispatcher. A forged or unsigned call gets 401 and changes nothing; a malformed
+ * one 400. Nothing is acknowledged before it is committed.
+ */
+export function createWebhookRoutes(deps: WebhookRoutesDeps): Hono {
+  const app = new Hono();
+
+  const readRequest = async (c: { req: { raw: Request; path: string; url: string } }): Promise<WebhookRequest> => {
+    const url = new URL(c.req.url);
+    const headers: Record<string, string> = {};
+    c.req.raw.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
+    return { url: `${deps.publicBaseUrl}${url.pathname}${url.search}`, method: c.req.raw.method, headers, rawBody: await c.req.raw.text() };
+  };
+
+  const resolve = async (connectionId: string) => {
+    try {
+      return await deps.providers.get(connectionId);
+    } catch (err) {
+      if (err instanceof ConnectionNotFoundError) return null;
+      throw err;
+    }
+  };
+
+  app.post('/:connectionId/dlr', async (c) => {
+    const resolved = await resolve(c.req.param('connectionId'));
+    if (!resolved) return problem(404, 'Not Found', 'unknown webhook endpoint');
+    const req = await readRequest(c);
+    if (!resolved.adapter.verifyWebhook(req)) {
+      deps.logger.warn({ connectionId: resolved.connection.id, kind: 'dlr' }, 'webhook refused: bad or missing signature');
+      return problem(401, 'Unauthorized', 'webhook signature missing or invalid');
+    }
+    let dlrs;
+    try {
+      dlrs = resolved.adapter.parseDlr(req);
+    } catch (err) {
+      if (err instanceof WebhookPayloadError) return problem(400, 'Bad Request', err.message, { errors: [{ field: err.field, reason: err.message }] });
+      throw err;
+    }
+    const messages = await findMessagesForDlr(
+      deps.db,
+      resolved.connection.id,
+      dlrs.map((d) => d.ourMessageId).filter((id): id is string => !!id && UUID.test(id)),
+      dlrs.map((d) => d.providerMessageId),
+    );
+    const byOurId = new Map(messages.map((m) => [m.id, m]));
+    const byProviderId = new Map(messages.filter((m) => m.provider_message_id).map((m) => [m.provider_message_id!, m]));
+    const rows = dlrs.map((d) => {
+      const m = (d.ourMessageId ? byOurId.get(d.ourMessageId) : undefined) ?? byProviderId.get(d.providerMessageId);
+      return { dlr: d, message: m };
+    });
+    const inserted = await insertWebhookEvents(
+      deps.db,
+      rows.map(({ dlr, message }) => ({
+        connectionId: resolved.connection.id,
+        accountId: resolved.connection.accountId,
+        kind: 'dlr' as const,
+        dedupeKey: dlr.dedupeKey,
+        providerMessageId: dlr.providerMessageId,
+        messageId: message?.id ?? null,
+        workflowId: message?.batch_workflow_id ?? null,
+        normalized: { ...dlr },
+        rawBody: req.rawBody,
+        contentType: req.headers['content-type'] ?? null,
+      })),
+    );
+    const insertedKeys = new Map(inserted.map((i) => [i.dedupeKey, i.id]));
+    const pending: PendingDlr[] = [];
+    for (const { dlr, message } of rows) {
+      const id = insertedKeys.get(dlr.dedupeKey);
+      if (id && message) pending.push({ id, messageId: message.id, workflowId: message.batch_workflow_id ?? '', normalized: dlr });
+    }
+    deps.dispatcher.enqueue(pending);
+    return c.json({ received: dlrs.length, duplicates: dlrs.length - inserted.length });
+  });
+
+  app.post('/:connectionId/mo', async (c) => {
+    const resolved = await resolve(c.req.param('connectionId'));
+    if (!resolved) return problem(404, 'Not Found', 'unknown webhook endpoint');
+    const req = await readRequest(c);
+    if (!resolved.adapter.verifyWebhook(req)) {
+      deps.logger.warn({ connectionId: resolved.connection.id, kind: 'mo' }, 'webhook refused: bad or missing signature');
+      return problem(401, 'Unauthorized', 'webhook signature missing or invalid');
+    }
+    let mos;
+    try {
+      mos = resolved.adapter.parseMo(req);
+    } catch (err) {
+      if (err instanceof WebhookPayloadError) return problem(400, 'Bad Request', err.message, { errors: [{ field: err.field, reason: err.message }] });
+      throw err;
+    }
+    const accountId = resolved.connection.accountId;
+    let duplicates = 0;
+    await deps.db.transaction().execute(async (trx) => {
+      for (const mo of mos) {
+        const [logged] = await insertWebhookEvents(trx, [
+          {
+            connectionId: resolved.connection.id,
+            accountId,
+            kind: 'mo',
+            dedupeKey: mo.dedupeKey,
+            providerMessageId: mo.providerMessageId,
+            messageId: null,
+            workflowId: null,
+            normalized: { ...mo },
+            rawBody: req.rawBody,
+            contentType: req.headers['content-type'] ?? null,
+          },
+        ]);
+        if (!logged) {
+          duplicates += 1;
+          continue;
+        }
+        const contact = await trx.selectFrom('contacts').select('id').where('account_id', '=', accountId).where('phone_e164', '=', mo.from).executeTakeFirst();
+        // Attribute the reply to the last campaign message sent to this number in the last 7 days.
+        const last = await trx
+          .selectFrom('messages')
+          .select(['id', 'campaign_id'])
+          .where('account_id', '=', accountId)
+          .where('to_e164', '=', mo.from)
+          .where('submitted_at', '>', new Date(Date.now() - 7 * 86_400_000))
+          .orderBy('submitted_at', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        const inboundId = randomUUID();
+        await trx
+          .insertInto('inbound_messages')
+          .values({
+            id: inboundId,
+            account_id: accountId,
+            connection_id: resolved.connection.id,
+            provider_message_id: mo.providerMessageId,
+            from_e164: mo.from,
+            to_address: mo.to,
+            body: mo.body,
+            contact_id: contact?.id ?? null,
+            attributed_message_id: last?.id ?? null,
+          })
+          .onConflict((oc) => oc.columns(['connection_id', 'provider_message_id']).doNothing())
+          .execute();
+        await trx
+          .insertInto('user_events')
+          .values({
+            account_id: accountId,
+            contact_id: contact?.id ?? null,
+            type: 'sms_reply',
+            payload: JSON.stringify({ inbound_message_id: inboundId, body: mo.body, from: mo.from, to: mo.to }),
+            campaign_id: last?.campaign_id ?? null,
+            message_id: last?.id ?? null,
+          })
+          .execute();
+      }
+    });
+    return c.json({ received: mos.length, duplicates });
+  });
+
+  return app;
+}

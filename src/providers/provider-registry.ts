@@ -1,0 +1,47 @@
+/**
+ * Picks the adapter of a provider connection. Adding a provider = one `src/providers/<name>` adapter
+ * with the same factory shape, plus one `case` here.
+ *
+ * @module
+ */
+import type { ProviderAdapter, ProviderConnectionConfig } from './provider-adapter.js';
+import { createSandboxAdapter } from './sandbox/sandbox-adapter.js';
+
+/** Provider names this build has an adapter for. */
+export const SUPPORTED_PROVIDERS = ['sandbox'] as const;
+
+/** One of {@link SUPPORTED_PROVIDERS}. */
+export type SupportedProvider = (typeof SUPPORTED_PROVIDERS)[number];
+
+/** Thrown by {@link createProviderAdapter} for a provider name with no adapter. */
+export class UnknownProviderError extends Error {
+  /** Stable error code. */
+  readonly code = 'unknown_provider';
+  override readonly name = 'UnknownProviderError';
+  constructor(readonly provider: string) {
+    super(`no adapter for provider "${provider}" (supported: ${SUPPORTED_PROVIDERS.join(', ')})`);
+  }
+}
+
+/** Dependencies passed through to adapters; all optional. */
+export interface ProviderAdapterDeps {
+  /** Clock in unix ms (webhook timestamp freshness); default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * Creates the adapter for `conn.provider`.
+ * @throws {UnknownProviderError} when no adapter exists for `conn.provider`.
+ * @throws {ProviderConfigError} when the connection's config or credentials are invalid for it.
+ */
+export function createProviderAdapter(
+  conn: ProviderConnectionConfig,
+  deps: ProviderAdapterDeps = {},
+): ProviderAdapter {
+  switch (conn.provider) {
+    case 'sandbox':
+      return createSandboxAdapter(conn, deps);
+    default:
+      throw new UnknownProviderError(conn.provider);
+  }
+}

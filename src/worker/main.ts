@@ -1,0 +1,33 @@
+import pino from 'pino';
+import { loadConfig } from '../config.js';
+import { createProviderResolver } from '../activities/provider-resolver.js';
+import { CredentialCipher } from '../providers/credential-cipher.js';
+import { connectWorker, credentialsKey, openDatabase } from '../cli/runtime.js';
+import { createSmsflowWorker } from './create-worker.js';
+
+/**
+ * `smsflow worker`: runs campaign workflows and activities on TEMPORAL_TASK_QUEUE until SIGINT or
+ * SIGTERM (Temporal's runtime handles them and drains for `shutdownGraceTime`).
+ */
+export async function runWorker(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.LOG_LEVEL });
+  const db = await openDatabase(config);
+  const cipher = new CredentialCipher(await credentialsKey(config));
+  const connection = await connectWorker(config);
+  const publicBaseUrl = config.PUBLIC_BASE_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
+  const worker = await createSmsflowWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: config.WORKFLOW_BUNDLE_PATH } : {}),
+    deps: { db, providers: createProviderResolver(db, cipher), logger, publicBaseUrl },
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, pid: process.pid }, 'worker running');
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await db.destroy();
+  }
+}

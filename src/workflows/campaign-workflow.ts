@@ -1,0 +1,256 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+  WorkflowIdReusePolicy,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Activities } from '../activities/create-activities.js';
+import type { CampaignStats } from '../activities/campaign-activities.js';
+import type { MessageCounts } from '../domain/message-counts.js';
+import { addMessageCounts, emptyMessageCounts } from '../domain/message-counts.js';
+import { CampaignStatusKey, MessagesFinalKey, AudienceSizeKey } from './search-attributes.js';
+import {
+  batchCompletedSignal,
+  cancelBatchSignal,
+  pauseBatchSignal,
+  resumeBatchSignal,
+  sendBatchWorkflow,
+} from './send-batch-workflow.js';
+
+/** Tunables of one campaign run; defaults come from the API (campaign settings). */
+export interface CampaignRunOptions {
+  /** Recipients per sendBatch child; a few hundred keeps each child's history and payloads small. */
+  batchSize: number;
+  /** Batches sending at once (the sliding window). */
+  maxConcurrentBatches: number;
+  /** Per batch: how long to wait for final DLRs after sending, ms. */
+  dlrTimeoutMs: number;
+  /** Per batch: how often DLR-driven state changes are flushed to PostgreSQL, ms. */
+  flushIntervalMs: number;
+  /**
+   * Continue-as-new after starting this many batches in one run, in addition to Temporal's own
+   * suggestion (`continueAsNewSuggested`, ~4,096 events). Tests set it low.
+   */
+  continueAsNewAfterBatches?: number;
+}
+
+/** Everything a run hands to the next through continue-as-new. */
+export interface CampaignCarry {
+  audienceSize: number;
+  totalBatches: number;
+  nextBatchNo: number;
+  inFlight: number[];
+  completedBatches: number;
+  counts: MessageCounts;
+  paused: boolean;
+  canceled: boolean;
+  runs: number;
+}
+
+export interface CampaignWorkflowInput {
+  campaignId: string;
+  accountId: string;
+  options: CampaignRunOptions;
+  carry?: CampaignCarry;
+}
+
+/** What `campaignProgress` answers and the workflow returns. */
+export interface CampaignProgress {
+  status: 'snapshotting' | 'running' | 'paused' | 'canceling' | 'completed' | 'canceled';
+  audienceSize: number;
+  totalBatches: number;
+  batchesStarted: number;
+  batchesCompleted: number;
+  batchesInFlight: number;
+  /** Counts reported by completed batches (a batch reports once all its messages are final). */
+  counts: MessageCounts;
+  /** Continue-as-new runs so far. */
+  runs: number;
+}
+
+export const pauseCampaignSignal = defineSignal('pause');
+export const resumeCampaignSignal = defineSignal('resume');
+export const cancelCampaignSignal = defineSignal('cancel');
+export const campaignProgressQuery = defineQuery<CampaignProgress>('progress');
+
+const { startCampaign, finishCampaign, suppressUnstarted, setCampaignStatus } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '1s', maximumInterval: '30s', backoffCoefficient: 2 },
+});
+
+/** Workflow id of batch `n` of the campaign whose workflow id is `campaignWorkflowId`. */
+export function batchWorkflowId(campaignWorkflowId: string, batchNo: number): string {
+  return `${campaignWorkflowId}/batch/${batchNo}`;
+}
+
+/**
+ * One SMS campaign (workflow id `campaign/<id>`): snapshots the audience into
+ * `campaign_recipients`, then sends it through a bounded sliding window of `sendBatchWorkflow`
+ * children (ABANDON parent-close policy; each signals `batchCompleted` to this workflow id, so the
+ * signal reaches whichever run is current), and continues-as-new before its history grows large.
+ * Pause, resume and cancel are signals; progress is a query and search attributes.
+ */
+export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<CampaignProgress> {
+  const { campaignId, options } = input;
+  const wfId = workflowInfo().workflowId;
+  let carry: CampaignCarry;
+  if (input.carry) {
+    carry = input.carry;
+  } else {
+    const { audienceSize } = await startCampaign({ campaignId });
+    const totalBatches = Math.ceil(audienceSize / options.batchSize);
+    carry = {
+      audienceSize,
+      totalBatches,
+      nextBatchNo: 1,
+      inFlight: [],
+      completedBatches: 0,
+      counts: emptyMessageCounts(),
+      paused: false,
+      canceled: false,
+      runs: 0,
+    };
+    upsertSearchAttributes([
+      { key: AudienceSizeKey, value: audienceSize },
+      { key: CampaignStatusKey, value: 'running' },
+    ]);
+  }
+  const inFlight = new Set(carry.inFlight);
+  let startedThisRun = 0;
+
+  const progress = (): CampaignProgress => ({
+    status: carry.canceled
+      ? inFlight.size > 0
+        ? 'canceling'
+        : 'canceled'
+      : carry.nextBatchNo > carry.totalBatches && inFlight.size === 0
+        ? 'completed'
+        : carry.paused
+          ? 'paused'
+          : 'running',
+    audienceSize: carry.audienceSize,
+    totalBatches: carry.totalBatches,
+    batchesStarted: carry.nextBatchNo - 1,
+    batchesCompleted: carry.completedBatches,
+    batchesInFlight: inFlight.size,
+    counts: carry.counts,
+    runs: carry.runs,
+  });
+
+  const forEachChild = async (signal: typeof pauseBatchSignal | typeof resumeBatchSignal | typeof cancelBatchSignal) => {
+    await Promise.all(
+      [...inFlight].map((n) => getExternalWorkflowHandle(batchWorkflowId(wfId, n)).signal(signal as typeof pauseBatchSignal).catch(() => undefined)),
+    );
+  };
+
+  setHandler(batchCompletedSignal, ({ batchNo, counts }) => {
+    if (!inFlight.delete(batchNo)) return; // duplicate delivery
+    carry.completedBatches += 1;
+    addMessageCounts(carry.counts, counts);
+  });
+  setHandler(pauseCampaignSignal, async () => {
+    if (carry.paused || carry.canceled) return;
+    carry.paused = true;
+    upsertSearchAttributes([{ key: CampaignStatusKey, value: 'paused' }]);
+    await setCampaignStatus({ campaignId, status: 'paused' });
+    await forEachChild(pauseBatchSignal);
+  });
+  setHandler(resumeCampaignSignal, async () => {
+    if (!carry.paused || carry.canceled) return;
+    carry.paused = false;
+    upsertSearchAttributes([{ key: CampaignStatusKey, value: 'running' }]);
+    await setCampaignStatus({ campaignId, status: 'running' });
+    await forEachChild(resumeBatchSignal);
+  });
+  setHandler(cancelCampaignSignal, async () => {
+    if (carry.canceled) return;
+    carry.canceled = true;
+    upsertSearchAttributes([{ key: CampaignStatusKey, value: 'canceling' }]);
+    await forEachChild(cancelBatchSignal);
+  });
+  setHandler(campaignProgressQuery, progress);
+
+  const shouldContinueAsNew = () =>
+    workflowInfo().continueAsNewSuggested ||
+    (options.continueAsNewAfterBatches !== undefined && startedThisRun >= options.continueAsNewAfterBatches);
+
+  let lastReportedFinal = carry.counts.total;
+  while (!carry.canceled && carry.nextBatchNo <= carry.totalBatches) {
+    await condition(() => carry.canceled || (!carry.paused && inFlight.size < options.maxConcurrentBatches));
+    if (carry.canceled) break;
+    if (shouldContinueAsNew()) break;
+    const batchNo = carry.nextBatchNo;
+    const seqFrom = (batchNo - 1) * options.batchSize + 1;
+    const seqTo = Math.min(batchNo * options.batchSize, carry.audienceSize);
+    inFlight.add(batchNo);
+    carry.nextBatchNo += 1;
+    startedThisRun += 1;
+    try {
+      await startChild(sendBatchWorkflow, {
+        workflowId: batchWorkflowId(wfId, batchNo),
+        args: [
+          {
+            campaignId,
+            accountId: input.accountId,
+            batchNo,
+            seqFrom,
+            seqTo,
+            parentWorkflowId: wfId,
+            dlrTimeoutMs: options.dlrTimeoutMs,
+            flushIntervalMs: options.flushIntervalMs,
+            paused: carry.paused,
+          },
+        ],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+    } catch (err) {
+      // Started by an earlier run that continued-as-new mid-start: it will still signal us.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    if (carry.counts.total - lastReportedFinal >= options.batchSize * 4) {
+      lastReportedFinal = carry.counts.total;
+      upsertSearchAttributes([{ key: MessagesFinalKey, value: carry.counts.total }]);
+    }
+  }
+
+  if (!carry.canceled && carry.nextBatchNo <= carry.totalBatches) {
+    // History is getting long: hand over to a fresh run. In-flight children signal our workflow id,
+    // so the next run receives their completions.
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof campaignWorkflow>({
+      ...input,
+      carry: { ...carry, inFlight: [...inFlight], runs: carry.runs + 1 },
+    });
+  }
+
+  await condition(() => inFlight.size === 0 || shouldContinueAsNew());
+  if (inFlight.size > 0) {
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof campaignWorkflow>({
+      ...input,
+      carry: { ...carry, inFlight: [...inFlight], runs: carry.runs + 1 },
+    });
+  }
+
+  if (carry.canceled) {
+    await suppressUnstarted({ campaignId, fromSeq: (carry.nextBatchNo - 1) * options.batchSize + 1, reason: 'canceled' });
+  }
+  const stats: CampaignStats = await finishCampaign({ campaignId, status: carry.canceled ? 'canceled' : 'completed' });
+  upsertSearchAttributes([
+    { key: CampaignStatusKey, value: carry.canceled ? 'canceled' : 'completed' },
+    { key: MessagesFinalKey, value: stats.totals.total },
+  ]);
+  await condition(allHandlersFinished);
+  return progress();
+}

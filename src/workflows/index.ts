@@ -1,0 +1,3 @@
+/** The workflow bundle's entry: every workflow smsflow registers with the worker. */
+export { campaignWorkflow } from './campaign-workflow.js';
+export { sendBatchWorkflow } from './send-batch-workflow.js';

@@ -1,0 +1,214 @@
+import {
+  ActivityCancellationType,
+  CancellationScope,
+  condition,
+  defineQuery,
+  defineSignal,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/create-activities.js';
+import type { BatchMessageState } from '../activities/batch-activities.js';
+import type { MessageCounts } from '../domain/message-counts.js';
+import { countStatuses } from '../domain/message-counts.js';
+import type { MessageEvent, MessageState } from '../domain/message-machine.js';
+import { applyMessageEvent, initialMessageState } from '../domain/message-machine.js';
+import { isFinalStatus, statusRank } from '../domain/message-status.js';
+import type { DeliveryStatus, FailureReason } from '../domain/message-status.js';
+
+/** Input of {@link sendBatchWorkflow}: one contiguous range of a campaign's audience snapshot. */
+export interface SendBatchInput {
+  campaignId: string;
+  accountId: string;
+  batchNo: number;
+  /** First and last `campaign_recipients.seq` of the batch, inclusive. */
+  seqFrom: number;
+  seqTo: number;
+  /** Workflow id (not run id) of the campaign, which receives `batchCompleted`. */
+  parentWorkflowId: string;
+  /** How long to wait for final DLRs after sending, ms; then non-final messages become `unknown`. */
+  dlrTimeoutMs: number;
+  /** How often dirty message states are flushed to PostgreSQL while DLRs arrive, ms. */
+  flushIntervalMs: number;
+  /** Start paused (the campaign was paused when this batch started). */
+  paused?: boolean;
+}
+
+/** One delivery receipt routed to the batch that owns the message (coalesced into one signal). */
+export interface DlrSignalEvent {
+  /** webhook_events.id: signals may be delivered twice, the workflow dedupes on it. */
+  eventId: string;
+  messageId: string;
+  status: DeliveryStatus;
+  reason?: FailureReason;
+  part?: { index: number; total: number };
+  errorCode?: string;
+  errorText?: string;
+  providerStatus?: string;
+}
+
+/** What a batch reports to its campaign. */
+export interface BatchResult {
+  batchNo: number;
+  counts: MessageCounts;
+}
+
+/** Delivery receipts for messages of this batch (sent by the webhook dispatcher). */
+export const dlrEventsSignal = defineSignal<[{ events: DlrSignalEvent[] }]>('dlrEvents');
+/** Stop claiming new messages until resumed (in-flight provider calls finish). */
+export const pauseBatchSignal = defineSignal('pauseBatch');
+export const resumeBatchSignal = defineSignal('resumeBatch');
+/** Stop sending; unsent messages become `suppressed` with reason `canceled`. */
+export const cancelBatchSignal = defineSignal('cancelBatch');
+/** Messages per status right now. */
+export const batchCountsQuery = defineQuery<MessageCounts>('batchCounts');
+/** Sent by each batch to its campaign when all its messages are final (or timed out). */
+export const batchCompletedSignal = defineSignal<[BatchResult]>('batchCompleted');
+
+const { prepareBatch, loadBatchStates, flushMessageStates, suppressQueued } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1s', maximumInterval: '30s', backoffCoefficient: 2 },
+});
+
+const { sendMessages } = proxyActivities<Activities>({
+  // Sending a batch at a sender's MPS can take a while; heartbeats tell a dead worker fast.
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '20s',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { initialInterval: '1s', maximumInterval: '30s', backoffCoefficient: 2 },
+});
+
+/**
+ * Sends one batch (a few hundred recipients) of a campaign and tracks every message to a final
+ * state. Owns its messages' states: applies the pure message machine to send results and DLR
+ * signals, and flushes changes to PostgreSQL in batches (DESIGN.md "Per-message state").
+ *
+ * Steps: prepare (render + insert idempotently + consent) → send (claim each message before the
+ * provider call; re-check consent) → wait for DLRs until all final or `dlrTimeoutMs` → mark the
+ * rest `unknown` → flush → signal the campaign.
+ */
+export async function sendBatchWorkflow(input: SendBatchInput): Promise<BatchResult> {
+  const batchWorkflowId = workflowInfo().workflowId;
+  const states = new Map<string, MessageState>();
+  const dirty = new Set<string>();
+  const seenEvents = new Set<string>();
+  const earlyEvents: DlrSignalEvent[] = [];
+  let paused = input.paused ?? false;
+  let canceled = false;
+  let prepared = false;
+
+  const apply = (id: string, event: MessageEvent) => {
+    const current = states.get(id);
+    if (!current) return;
+    const { state, changed } = applyMessageEvent(current, event);
+    if (changed) {
+      states.set(id, state);
+      dirty.add(id);
+    }
+  };
+  const applyDlr = (e: DlrSignalEvent) => {
+    if (seenEvents.has(e.eventId)) return;
+    if (!states.has(e.messageId)) {
+      if (!prepared) earlyEvents.push(e); // arrives before prepareBatch returned: apply after
+      return;
+    }
+    seenEvents.add(e.eventId);
+    apply(e.messageId, {
+      type: 'DLR',
+      status: e.status,
+      ...(e.reason ? { reason: e.reason } : {}),
+      ...(e.part ? { part: e.part } : {}),
+      ...(e.errorCode ? { errorCode: e.errorCode } : {}),
+      ...(e.providerStatus ? { providerStatus: e.providerStatus } : {}),
+    });
+  };
+  const statuses = () => [...states.values()].map((s) => s.status);
+  const allFinal = () => [...states.values()].every((s) => isFinalStatus(s.status));
+
+  setHandler(dlrEventsSignal, ({ events }) => events.forEach(applyDlr));
+  setHandler(pauseBatchSignal, () => void (paused = true));
+  setHandler(resumeBatchSignal, () => void (paused = false));
+  setHandler(cancelBatchSignal, () => void (canceled = true));
+  setHandler(batchCountsQuery, () => countStatuses(statuses()));
+
+  const flush = async () => {
+    if (dirty.size === 0) return;
+    const ids = [...dirty];
+    dirty.clear();
+    await flushMessageStates({
+      updates: ids.map((id) => {
+        const s = states.get(id)!;
+        return { id, status: s.status, reason: s.reason ?? null, errorCode: s.errorCode ?? null, providerStatus: s.providerStatus ?? null };
+      }),
+    });
+  };
+  // The send activity writes send outcomes itself (it must, to claim before each provider call);
+  // the DB can be ahead of the workflow there, never behind, so merging keeps the higher rank.
+  const merge = (rows: BatchMessageState[]) => {
+    for (const m of rows) {
+      const known = states.get(m.id);
+      if (!known || statusRank(m.status) > statusRank(known.status)) states.set(m.id, restore(m));
+    }
+  };
+  const resync = async () =>
+    merge(await loadBatchStates({ campaignId: input.campaignId, seqFrom: input.seqFrom, seqTo: input.seqTo }));
+
+  // 1. Prepare: render, insert (idempotent on campaign + contact), check consent.
+  const preparedRows = await prepareBatch({
+    campaignId: input.campaignId,
+    batchWorkflowId,
+    seqFrom: input.seqFrom,
+    seqTo: input.seqTo,
+  });
+  for (const m of preparedRows) states.set(m.id, restore(m));
+  prepared = true;
+  earlyEvents.splice(0).forEach(applyDlr);
+
+  // 2. Send, honouring pause/cancel. Pause cancels the running send activity (it stops at its next
+  //    heartbeat, after in-flight provider calls return) and resyncs states from the DB.
+  while (!canceled && [...states.values()].some((s) => s.status === 'queued' || s.status === 'submitting')) {
+    await condition(() => !paused || canceled);
+    if (canceled) break;
+    const scope = new CancellationScope();
+    const stopOnPause = condition(() => paused || canceled).then(() => scope.cancel());
+    try {
+      const result = await scope.run(() =>
+        sendMessages({ campaignId: input.campaignId, batchWorkflowId, seqFrom: input.seqFrom, seqTo: input.seqTo }),
+      );
+      merge(result.messages);
+      result.parkedDlrs.forEach(applyDlr);
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+      await CancellationScope.nonCancellable(resync);
+    }
+    void stopOnPause;
+    if (!paused && !canceled) break;
+  }
+  if (canceled) {
+    await suppressQueued({ campaignId: input.campaignId, seqFrom: input.seqFrom, seqTo: input.seqTo, reason: 'canceled' });
+    await resync();
+  }
+
+  // 3. Wait for DLRs, flushing as they come, until all final or the DLR timeout passes.
+  const deadline = Date.now() + input.dlrTimeoutMs;
+  while (!allFinal()) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) break;
+    await condition(() => allFinal(), Math.min(input.flushIntervalMs, remaining));
+    await flush();
+  }
+  for (const [id, s] of states) if (!isFinalStatus(s.status)) apply(id, { type: 'DLR_TIMEOUT' });
+  await flush();
+
+  const result: BatchResult = { batchNo: input.batchNo, counts: countStatuses(statuses()) };
+  await getExternalWorkflowHandle(input.parentWorkflowId).signal(batchCompletedSignal, result);
+  return result;
+}
+
+function restore(m: BatchMessageState): MessageState {
+  const state = initialMessageState(m.status);
+  return { ...state, ...(m.reason ? { reason: m.reason } : {}), parts: m.segments || state.parts };
+}

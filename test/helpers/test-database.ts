@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createDb, ensureDatabase } from '../../src/db/connection.js';
+import type { Db } from '../../src/db/connection.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+
+const SERVER = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+
+/** A fresh, migrated database for one test file; `drop()` removes it. */
+export async function createTestDatabase(): Promise<{ db: Db; url: string; drop: () => Promise<void> }> {
+  const name = `smsflow_test_${randomBytes(6).toString('hex')}`;
+  const url = `${SERVER}/${name}`;
+  await ensureDatabase(url);
+  const db = createDb(url, 10);
+  await migrateToLatest(db);
+  return {
+    db,
+    url,
+    drop: async () => {
+      await db.destroy();
+      const admin = new pg.Client({ connectionString: `${SERVER}/postgres` });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

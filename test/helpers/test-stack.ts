@@ -1,0 +1,167 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { inject } from 'vitest';
+import { createProviderResolver } from '../../src/activities/provider-resolver.js';
+import { startApiServer } from '../../src/api/api-server.js';
+import type { ApiServer } from '../../src/api/api-server.js';
+import { createAccount } from '../../src/db/account-repository.js';
+import type { Db } from '../../src/db/connection.js';
+import { CredentialCipher } from '../../src/providers/credential-cipher.js';
+import { startSandboxProvider } from '../../src/providers/sandbox/sandbox-server.js';
+import type { SandboxBehaviourPatch } from '../../src/providers/sandbox/sandbox-behaviour.js';
+import type { SandboxProvider } from '../../src/providers/sandbox/sandbox-server.js';
+import { createSmsflowWorker } from '../../src/worker/create-worker.js';
+import { createTestDatabase } from './test-database.js';
+
+/** Everything a campaign needs, for real: PostgreSQL, Temporal, the API over HTTP, a worker, the sandbox. */
+export interface TestStack {
+  db: Db;
+  databaseUrl: string;
+  env: TestWorkflowEnvironment;
+  taskQueue: string;
+  credentialsKey: string;
+  sandbox: SandboxProvider;
+  api: ApiServer;
+  apiKey: string;
+  accountId: string;
+  connectionId: string;
+  /** Calls the API with the account's key; JSON in, JSON out. */
+  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
+  /** Starts (another) in-process worker on the stack's task queue. */
+  startWorker(): Promise<{ worker: Worker; done: Promise<void> }>;
+  /** Inserts `n` contacts with current opt-in straight into the database (fast seeding). */
+  seedContacts(n: number, attributes?: (i: number) => Record<string, string>): Promise<string[]>;
+  /** Polls the campaign until its status is final; returns the GET body. */
+  waitForCampaign(campaignId: string, timeoutMs: number): Promise<CampaignBody>;
+  close(): Promise<void>;
+}
+
+export interface CampaignBody {
+  id: string;
+  status: string;
+  workflow_id?: string;
+  stats: { totals: Record<string, number> & { reasons: Record<string, number> }; variants: (Record<string, number> & { key: string })[] };
+  progress: unknown;
+}
+
+/** Builds a {@link TestStack}; `worker: false` leaves starting workers to the test. */
+export async function startTestStack(options: { sandbox?: SandboxBehaviourPatch; worker?: boolean } = {}): Promise<TestStack> {
+  const { db, url, drop } = await createTestDatabase();
+  const env = await TestWorkflowEnvironment.createFromExistingServer({ address: inject('temporalAddress') });
+  const taskQueue = `test-${randomUUID()}`;
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const credentialsKey = randomBytes(32).toString('base64');
+  const cipher = new CredentialCipher(credentialsKey);
+  const sandbox = await startSandboxProvider({ behaviour: options.sandbox ?? {} });
+  const api = await startApiServer({
+    db,
+    temporal: env.client.workflow,
+    cipher,
+    logger,
+    taskQueue,
+    host: '127.0.0.1',
+    port: 0,
+    dispatcher: { flushIntervalMs: 100, sweepIntervalMs: 1_000, sweepMinAgeMs: 1_000 },
+  });
+  const workers: { worker: Worker; done: Promise<void> }[] = [];
+  const startWorker = async () => {
+    const worker = await createSmsflowWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      workflowBundlePath: inject('workflowBundlePath'),
+      deps: { db, providers: createProviderResolver(db, cipher, 1_000), logger, publicBaseUrl: api.publicBaseUrl },
+    });
+    const entry = { worker, done: worker.run() };
+    workers.push(entry);
+    return entry;
+  };
+  if (options.worker !== false) await startWorker();
+  const { account, apiKey } = await createAccount(db, 'test account');
+
+  const call = async <T,>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const isText = typeof body === 'string';
+    const res = await fetch(api.url + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        ...(body === undefined ? {} : { 'content-type': isText ? 'text/csv' : 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: isText ? body : JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
+  };
+
+  const conn = await call<{ id: string }>('POST', '/v1/connections', {
+    provider: 'sandbox',
+    name: 'sandbox',
+    config: { baseUrl: sandbox.url },
+    credentials: { apiKey: sandbox.apiKey, webhookSecret: sandbox.webhookSecret },
+  });
+  if (conn.status !== 201) throw new Error(`connection create failed: ${conn.status} ${JSON.stringify(conn.body)}`);
+
+  return {
+    db,
+    databaseUrl: url,
+    env,
+    taskQueue,
+    credentialsKey,
+    sandbox,
+    api,
+    apiKey,
+    accountId: account.id,
+    connectionId: conn.body.id,
+    call,
+    startWorker,
+    async seedContacts(n, attributes) {
+      const ids: string[] = [];
+      for (let start = 0; start < n; start += 5_000) {
+        // Unique loopback-only test numbers derived from the index (+1 202 1xx xxxx).
+        const rows = Array.from({ length: Math.min(5_000, n - start) }, (_, k) => {
+          const i = start + k;
+          return { id: randomUUID(), phone: `+1202${String(1_000_000 + i).padStart(7, '0')}`, i };
+        });
+        await db
+          .insertInto('contacts')
+          .values(rows.map((r) => ({ id: r.id, account_id: account.id, phone_e164: r.phone, country: 'US', time_zone: 'America/New_York', attributes: JSON.stringify({ first_name: `Name${r.i}`, ...(attributes?.(r.i) ?? {}) }) })))
+          .execute();
+        await db
+          .insertInto('consent_events')
+          .values(rows.map((r) => ({ account_id: account.id, contact_id: r.id, phone_e164: r.phone, status: 'opted_in' as const, source: 'test_seed', occurred_at: new Date(Date.now() - 86_400_000), proof: '{}', dedupe_key: `seed:${r.phone}` })))
+          .execute();
+        ids.push(...rows.map((r) => r.id));
+      }
+      return ids;
+    },
+    async waitForCampaign(campaignId, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const res = await call<CampaignBody>('GET', `/v1/campaigns/${campaignId}`);
+        if (['completed', 'canceled', 'failed'].includes(res.body.status)) return res.body;
+        if (Date.now() > deadline) throw new Error(`campaign ${campaignId} not final after ${timeoutMs} ms: ${JSON.stringify(res.body)}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    },
+    async close() {
+      for (const w of workers) {
+        if (w.worker.getState() === 'RUNNING') w.worker.shutdown();
+        await w.done.catch(() => undefined);
+      }
+      await api.close();
+      await sandbox.close();
+      await env.teardown();
+      await drop();
+    },
+  };
+}
+
+/** Count of rows in a table matching a raw condition, for assertions. */
+export async function countWhere(db: Db, table: string, where: string): Promise<number> {
+  const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)} WHERE ${sql.raw(where)}`.execute(db);
+  return r.rows[0]?.n ?? 0;
+}
