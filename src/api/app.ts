@@ -59,11 +59,12 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
     scheme: 'bearer',
     description: 'An API key: `sf_live_` followed by 32 base62 characters.',
   });
-  app.doc('/openapi.json', {
+  // A function: publicBaseUrl may only be known once the server listens (port 0).
+  app.doc('/openapi.json', () => ({
     openapi: '3.0.3',
     info: { title: 'smsflow API', version: '1', description: 'Compliant two-way SMS campaigns.' },
     servers: [{ url: deps.publicBaseUrl }],
-  });
+  }));
 
   app.notFound((c) => problemResponse(problemFromError(new NotFoundError(`no route for ${c.req.method} ${c.req.path}`), c.req.path)));
   app.onError((err, c) => {

@@ -34,10 +34,13 @@ export interface ConsentEventRecord {
 
 /**
  * The ledger's dedupe key: hex SHA-256 of `phone|status|occurred_at` (occurred_at as ISO 8601 UTC
- * with milliseconds), so re-recording the same fact (re-importing a file) appends nothing.
+ * with milliseconds), so re-recording the same fact (re-importing a file) appends nothing. A source
+ * row without a timestamp (an undated opt-out) passes `'undated'`: it is recorded once, at the time
+ * it was first seen, however often the file is imported again.
  */
-export function consentDedupeKey(phoneE164: string, status: ConsentStatus, occurredAt: Date): string {
-  return createHash('sha256').update(`${phoneE164}|${status}|${occurredAt.toISOString()}`).digest('hex');
+export function consentDedupeKey(phoneE164: string, status: ConsentStatus, occurredAt: Date | 'undated'): string {
+  const at = occurredAt === 'undated' ? occurredAt : occurredAt.toISOString();
+  return createHash('sha256').update(`${phoneE164}|${status}|${at}`).digest('hex');
 }
 
 /**
@@ -110,4 +113,18 @@ export async function recordConsentImport(
     .insertInto('user_events')
     .values({ account_id: accountId, type: 'consent_import', payload: JSON.stringify(payload), occurred_at: new Date() })
     .execute();
+}
+
+/**
+ * Appends one consent event (see {@link appendConsentEvents}).
+ * @returns the ledger entry: the new one, or the existing one with the same dedupe key.
+ */
+export async function appendConsentEvent(db: Db, event: NewConsentEvent): Promise<ConsentEventRecord> {
+  await appendConsentEvents(db, [event]);
+  return db
+    .selectFrom('consent_events')
+    .select(['id', 'status', 'purpose', 'source', 'occurred_at', 'recorded_at', 'proof'])
+    .where('account_id', '=', event.accountId)
+    .where('dedupe_key', '=', event.dedupeKey)
+    .executeTakeFirstOrThrow();
 }

@@ -72,7 +72,15 @@ type MessageContext = Omit<MessageState, 'status'>;
 
 /** States in which a DLR can still change the message; in the others a DLR is always a no-op. */
 type DlrSource = 'queued' | 'submitting' | 'submitted' | 'unknown';
-const DLR_TARGETS = ['submitted', 'delivered', 'undelivered', 'failed', 'expired', 'rejected', 'unknown'] as const;
+const DLR_TARGETS = [
+  'submitted',
+  'delivered',
+  'undelivered',
+  'failed',
+  'expired',
+  'rejected',
+  'unknown',
+] as const;
 type DlrTarget = (typeof DLR_TARGETS)[number];
 
 const DELIVERY_RANK: Readonly<Record<DeliveryStatus, number>> = {
@@ -157,7 +165,10 @@ function dlrTransitions(from: DlrSource) {
   const record = from === 'unknown' ? ('recordPartStatuses' as const) : ('recordDlr' as const);
   return [
     ...moves,
-    { guard: { type: 'dlrLeadsTo' as const, params: { from, to: from } }, actions: { type: record, params: { from } } },
+    {
+      guard: { type: 'dlrLeadsTo' as const, params: { from, to: from } },
+      actions: { type: record, params: { from } },
+    },
   ];
 }
 
@@ -197,7 +208,10 @@ export const messageMachine = setup({
     recordPartStatuses: assign(({ context, event }, params: { from: DlrSource }) => {
       assertEvent(event, 'DLR');
       const outcome = dlrOutcome(params.from, context, event);
-      return { parts: outcome?.parts ?? context.parts, partStatuses: outcome?.partStatuses ?? context.partStatuses };
+      return {
+        parts: outcome?.parts ?? context.parts,
+        partStatuses: outcome?.partStatuses ?? context.partStatuses,
+      };
     }),
     markDlrTimeout: assign({ reason: 'dlr_timeout' as const }),
     forgetDlrTimeout: assign(({ context }) => ({
@@ -285,7 +299,7 @@ export function applyMessageEvent(
   const { status, ...context } = state;
   const snapshot = messageMachine.resolveState({ value: status, context });
   const [next] = transition(messageMachine, snapshot, event);
-  const nextState = toMessageState(next.value as MessageStatus, next.context);
+  const nextState = toMessageState(next.value, next.context);
   const changed = !sameMessageState(state, nextState);
   return { state: changed ? nextState : state, changed };
 }

@@ -95,14 +95,7 @@ export function statusRank(status: MessageStatus): number {
  * - `unknown`: final but weak; the provider says the outcome is unknown.
  */
 export type DeliveryStatus =
-  | 'queued'
-  | 'sent'
-  | 'delivered'
-  | 'undelivered'
-  | 'failed'
-  | 'expired'
-  | 'rejected'
-  | 'unknown';
+  'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'expired' | 'rejected' | 'unknown';
 
 /**
  * Why a message was not delivered, suppressed or left unknown.

@@ -14,7 +14,12 @@
  *
  * @module
  */
-import { ParseError, getCountryCallingCode, parsePhoneNumberWithError, validatePhoneNumberLength } from 'libphonenumber-js/max';
+import {
+  ParseError,
+  getCountryCallingCode,
+  parsePhoneNumberWithError,
+  validatePhoneNumberLength,
+} from 'libphonenumber-js/max';
 import type { CountryCode, PhoneNumber, PhoneNumberType as LibPhoneNumberType } from 'libphonenumber-js/max';
 
 export type { CountryCode } from 'libphonenumber-js/max';
@@ -78,12 +83,16 @@ export function normalizePhoneNumber(raw: string, defaultCountry?: CountryCode):
   const digits = text.replace(FORMATTING, '');
   if (defaultCountry && /^\d+$/.test(digits)) {
     const international = parse(`+${digits}`);
-    const sameCountryCode = !('ok' in international) && international.countryCallingCode === getCountryCallingCode(defaultCountry);
+    const sameCountryCode =
+      !('ok' in international) && international.countryCallingCode === getCountryCallingCode(defaultCountry);
     if (sameCountryCode && international.isValid()) return normalized(international);
   }
   const length = validatePhoneNumberLength(text, { defaultCountry });
   if (length === 'TOO_SHORT' || length === 'TOO_LONG') return fromLibraryError(length, text);
-  return reject('invalid_for_country', `not a valid ${parsed.country ?? `+${parsed.countryCallingCode}`} number`);
+  return reject(
+    'invalid_for_country',
+    `not a valid ${parsed.country ?? `+${parsed.countryCallingCode}`} number`,
+  );
 }
 
 function parse(text: string, defaultCountry?: CountryCode): PhoneNumber | PhoneRejected {

@@ -87,7 +87,11 @@ export function measureSegments(text: string): SegmentInfo {
  * Packs per-character sizes into segments: one if the total fits `single`, otherwise greedily into parts
  * of at most `part`, never splitting a character (escape pair or surrogate pair).
  */
-function split(sizes: number[], single: number, part: number): Pick<SegmentInfo, 'units' | 'segments' | 'segmentUnits'> {
+function split(
+  sizes: number[],
+  single: number,
+  part: number,
+): Pick<SegmentInfo, 'units' | 'segments' | 'segmentUnits'> {
   const units = sizes.reduce((sum, size) => sum + size, 0);
   if (units <= single) return { units, segments: 1, segmentUnits: [units] };
   const segmentUnits: number[] = [];

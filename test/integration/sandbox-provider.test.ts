@@ -1,12 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NormalizedDlr, ProviderAdapter, WebhookRequest } from '../../src/providers/provider-adapter.js';
+import type {
+  NormalizedDlr,
+  ProviderAdapter,
+  SendResult,
+  WebhookRequest,
+} from '../../src/providers/provider-adapter.js';
 import { createProviderAdapter } from '../../src/providers/provider-registry.js';
 import type { SandboxBehaviourPatch } from '../../src/providers/sandbox/sandbox-behaviour.js';
 import { planSandboxMessage } from '../../src/providers/sandbox/sandbox-message-plan.js';
 import { startSandboxProvider } from '../../src/providers/sandbox/sandbox-server.js';
-import type { SandboxOptions, SandboxProvider } from '../../src/providers/sandbox/sandbox-server.js';
+import type { SandboxOptions } from '../../src/providers/sandbox/sandbox-server.js';
 
 /** A plain webhook receiver; `respond` picks the status of the n-th (0-based) request to a path. */
 interface Receiver {
@@ -76,9 +81,17 @@ afterEach(async () => {
 });
 
 async function setup(options: SandboxOptions = {}, receiver?: Receiver) {
-  const sandbox = await startSandboxProvider({ seed: 'test-seed', ...options, behaviour: { ...FAST, ...options.behaviour } });
+  const behaviour = {
+    ...FAST,
+    ...options.behaviour,
+    callbacks: { ...FAST.callbacks, ...options.behaviour?.callbacks },
+  };
+  const sandbox = await startSandboxProvider({ seed: 'test-seed', ...options, behaviour });
   const rx = receiver ?? (await startReceiver());
-  cleanups.push(() => sandbox.close(), () => rx.close());
+  cleanups.push(
+    () => sandbox.close(),
+    () => rx.close(),
+  );
   const adapter = createProviderAdapter({
     id: 'conn-1',
     provider: 'sandbox',
@@ -123,7 +136,11 @@ describe('sandbox provider', () => {
     await sandbox.waitForIdle(5_000);
     const dlrs = dlrsOf(rx, adapter);
     expect(dlrs.map((d) => d.status)).toEqual(['sent', 'delivered']);
-    expect(dlrs[1]).toMatchObject({ providerMessageId: res.providerMessageId, ourMessageId: req(1, rx).messageId, dedupeKey: `${res.providerMessageId}:delivered:2` });
+    expect(dlrs[1]).toMatchObject({
+      providerMessageId: res.providerMessageId,
+      ourMessageId: req(1, rx).messageId,
+      dedupeKey: `${res.providerMessageId}:delivered:2`,
+    });
     expect(sandbox.stats().callbacks).toMatchObject({ attempted: 2, acknowledged: 2, failed: 0, pending: 0 });
     expect(sandbox.messages({ clientRef: req(1, rx).messageId })[0]?.status).toBe('delivered');
   });
@@ -143,11 +160,30 @@ describe('sandbox provider', () => {
   });
 
   it('refuses invalid and opted-out numbers, bad keys, and throttles above the rate limit', async () => {
-    const { sandbox, rx, adapter } = await setup({ behaviour: { optedOut: ['+15555550199'], maxSendsPerSecond: 2 } });
-    expect(await adapter.send(req(1, rx, '5551234'))).toMatchObject({ outcome: 'rejected', reason: 'invalid_number', errorCode: '21211' });
-    expect(await adapter.send(req(2, rx, '+15555550199'))).toMatchObject({ outcome: 'rejected', reason: 'opted_out', errorCode: '21610' });
-    expect(await adapter.send(req(3, rx))).toMatchObject({ outcome: 'retry', retryAfterMs: 1000, errorCode: '20429' });
-    const wrongKey = createProviderAdapter({ id: 'c', provider: 'sandbox', config: { baseUrl: sandbox.url }, credentials: { apiKey: 'nope', webhookSecret: 'x' } });
+    const { sandbox, rx, adapter } = await setup({
+      behaviour: { optedOut: ['+15555550199'], maxSendsPerSecond: 2 },
+    });
+    expect(await adapter.send(req(1, rx, '5551234'))).toMatchObject({
+      outcome: 'rejected',
+      reason: 'invalid_number',
+      errorCode: '21211',
+    });
+    expect(await adapter.send(req(2, rx, '+15555550199'))).toMatchObject({
+      outcome: 'rejected',
+      reason: 'opted_out',
+      errorCode: '21610',
+    });
+    expect(await adapter.send(req(3, rx))).toMatchObject({
+      outcome: 'retry',
+      retryAfterMs: 1000,
+      errorCode: '20429',
+    });
+    const wrongKey = createProviderAdapter({
+      id: 'c',
+      provider: 'sandbox',
+      config: { baseUrl: sandbox.url },
+      credentials: { apiKey: 'nope', webhookSecret: 'x' },
+    });
     expect(await wrongKey.send(req(4, rx))).toMatchObject({ outcome: 'auth_failed' });
     expect(await wrongKey.testConnection()).toEqual({ ok: false, reason: 'credentials refused' });
     expect(await adapter.testConnection()).toEqual({ ok: true });
@@ -158,8 +194,21 @@ describe('sandbox provider', () => {
     const sandbox = await startSandboxProvider();
     const baseUrl = sandbox.url;
     await sandbox.close();
-    const adapter = createProviderAdapter({ id: 'c', provider: 'sandbox', config: { baseUrl }, credentials: { apiKey: 'k', webhookSecret: 's' } });
-    expect(await adapter.send({ messageId: 'm', from: '+15555550100', to: '+15555550123', body: 'x', dlrUrl: 'http://127.0.0.1:1/x' })).toMatchObject({ outcome: 'retry' });
+    const adapter = createProviderAdapter({
+      id: 'c',
+      provider: 'sandbox',
+      config: { baseUrl },
+      credentials: { apiKey: 'k', webhookSecret: 's' },
+    });
+    expect(
+      await adapter.send({
+        messageId: 'm',
+        from: '+15555550100',
+        to: '+15555550123',
+        body: 'x',
+        dlrUrl: 'http://127.0.0.1:1/x',
+      }),
+    ).toMatchObject({ outcome: 'retry' });
     expect(await adapter.testConnection()).toMatchObject({ ok: false });
   });
 
@@ -168,18 +217,27 @@ describe('sandbox provider', () => {
     const count = 300;
     const run = async () => {
       const { sandbox, rx, adapter } = await setup({ behaviour: { outcomes: mix, sendIntermediate: false } });
-      const results = [];
-      for (let i = 0; i < count; i++) results.push(await adapter.send(req(i, rx)));
+      const results: SendResult[] = [];
+      for (let i = 0; i < count; i += 25) {
+        const chunk = Array.from({ length: 25 }, (_, j) => adapter.send(req(i + j, rx)));
+        results.push(...(await Promise.all(chunk)));
+      }
       await sandbox.waitForIdle(10_000);
       const finals = new Map(dlrsOf(rx, adapter).map((d) => [d.ourMessageId, d.status]));
-      const outcomes = results.map((r, i) => (r.outcome === 'rejected' ? 'rejected' : finals.get(messageIdOf(i))));
+      const outcomes = results.map((r, i) =>
+        r.outcome === 'rejected' ? 'rejected' : finals.get(messageIdOf(i)),
+      );
       return { outcomes, stats: sandbox.stats(), behaviour: sandbox.behaviour() };
     };
     const a = await run();
     const b = await run();
     expect(a.outcomes).toEqual(b.outcomes);
     const predicted = a.outcomes.map(
-      (_, i) => planSandboxMessage({ seed: 'test-seed', to: toOf(i), clientRef: messageIdOf(i), parts: 1 }, a.behaviour).outcome,
+      (_, i) =>
+        planSandboxMessage(
+          { seed: 'test-seed', to: toOf(i), clientRef: messageIdOf(i), parts: 1 },
+          a.behaviour,
+        ).outcome,
     );
     expect(a.outcomes).toEqual(predicted);
     const o = a.stats.outcomes;
@@ -212,20 +270,42 @@ describe('sandbox provider', () => {
 
   it('retries a callback with backoff until the receiver answers 2xx, and gives up after maxAttempts', async () => {
     const rx = await startReceiver((r, n) => (r.url.includes('/hooks/dlr') ? (n < 2 ? 500 : 200) : 503));
-    const { sandbox, adapter } = await setup({ behaviour: { sendIntermediate: false, callbacks: { maxAttempts: 4 } } }, rx);
+    const { sandbox, adapter } = await setup(
+      { behaviour: { sendIntermediate: false, callbacks: { maxAttempts: 4 } } },
+      rx,
+    );
     await adapter.send(req(1, rx));
     await sandbox.waitForIdle(5_000);
-    expect(sandbox.stats().callbacks).toEqual({ attempted: 3, acknowledged: 1, errored: 2, failed: 0, pending: 0 });
-    expect(dlrsOf(rx, adapter).map((d) => d.dedupeKey)).toEqual(Array(3).fill(dlrsOf(rx, adapter)[0]?.dedupeKey));
+    expect(sandbox.stats().callbacks).toEqual({
+      attempted: 3,
+      acknowledged: 1,
+      errored: 2,
+      failed: 0,
+      pending: 0,
+    });
+    expect(dlrsOf(rx, adapter).map((d) => d.dedupeKey)).toEqual(
+      Array(3).fill(dlrsOf(rx, adapter)[0]?.dedupeKey),
+    );
 
     sandbox.sendInbound({ from: toOf(1), to: '+15555550100', body: 'hi', url: `${rx.url}/hooks/mo` });
     await sandbox.waitForIdle(5_000);
-    expect(sandbox.stats().callbacks).toEqual({ attempted: 7, acknowledged: 1, errored: 6, failed: 1, pending: 0 });
+    expect(sandbox.stats().callbacks).toEqual({
+      attempted: 7,
+      acknowledged: 1,
+      errored: 6,
+      failed: 1,
+      pending: 0,
+    });
   });
 
   it('keeps at most `concurrency` callbacks in flight', async () => {
     const rx = await startReceiver(() => 200, 20);
-    const { sandbox, adapter } = await setup({ behaviour: { sendIntermediate: false, dlrDelayMs: { min: 0, max: 0 }, callbacks: { concurrency: 4 } } }, rx);
+    const { sandbox, adapter } = await setup(
+      {
+        behaviour: { sendIntermediate: false, dlrDelayMs: { min: 0, max: 0 }, callbacks: { concurrency: 4 } },
+      },
+      rx,
+    );
     await Promise.all(Array.from({ length: 40 }, (_, i) => adapter.send(req(i, rx))));
     await sandbox.waitForIdle(10_000);
     expect(rx.received).toHaveLength(40);
@@ -239,7 +319,12 @@ describe('sandbox provider', () => {
     await sandbox.waitForIdle(5_000);
     const dlrs = dlrsOf(rx, adapter);
     expect(dlrs).toHaveLength(4);
-    expect(dlrs.filter((d) => d.status === 'delivered').map((d) => d.part).sort((x, y) => (x?.index ?? 0) - (y?.index ?? 0))).toEqual([
+    expect(
+      dlrs
+        .filter((d) => d.status === 'delivered')
+        .map((d) => d.part)
+        .sort((x, y) => (x?.index ?? 0) - (y?.index ?? 0)),
+    ).toEqual([
       { index: 1, total: 2 },
       { index: 2, total: 2 },
     ]);
@@ -249,7 +334,8 @@ describe('sandbox provider', () => {
   it('emits signed MOs, split into concatenated parts on request, to the registered inbound callback', async () => {
     const { sandbox, rx, adapter } = await setup();
     await adapter.send(req(1, rx));
-    const body = 'Réponse: ' + 'é'.repeat(150);
+    // UCS-2 (Cyrillic, emoji): 154 UTF-16 units → 3 parts of ≤ 67, no surrogate pair cut in two.
+    const body = 'Ответ 😀 ' + 'ж'.repeat(140) + '😀😀';
     // No url: the sandbox uses the inbound_callback the send registered for +15555550100.
     const http202 = await fetch(`${sandbox.url}/_sandbox/inbound`, {
       method: 'POST',
@@ -268,12 +354,18 @@ describe('sandbox provider', () => {
         return adapter.parseMo(r)[0];
       });
     expect(mos).toHaveLength(4);
-    const parts = mos.filter((m) => m?.concat !== undefined).sort((x, y) => (x?.concat?.index ?? 0) - (y?.concat?.index ?? 0));
+    const parts = mos
+      .filter((m) => m?.concat !== undefined)
+      .sort((x, y) => (x?.concat?.index ?? 0) - (y?.concat?.index ?? 0));
     expect(parts.map((m) => m?.providerMessageId)).toEqual(expect.arrayContaining(emitted.ids));
     expect(parts.map((m) => m?.body).join('')).toBe(body);
     expect(new Set(parts.map((m) => m?.concat?.ref)).size).toBe(1);
     expect(parts.map((m) => m?.concat?.total)).toEqual([3, 3, 3]);
-    expect(mos.find((m) => m?.concat === undefined)).toMatchObject({ from: toOf(2), to: '+15555550100', body: 'STOP' });
+    expect(mos.find((m) => m?.concat === undefined)).toMatchObject({
+      from: toOf(2),
+      to: '+15555550100',
+      body: 'STOP',
+    });
     expect(sandbox.stats().inbound).toBe(4);
   });
 
@@ -289,17 +381,40 @@ describe('sandbox provider', () => {
   it('serves stats, message inspection, behaviour changes and reset over HTTP', async () => {
     const { sandbox, rx, adapter } = await setup();
     await adapter.send(req(1, rx));
-    const stats = (await (await fetch(`${sandbox.url}/_sandbox/stats`)).json()) as { accepted: number; byRecipient: Record<string, number> };
+    const stats = (await (await fetch(`${sandbox.url}/_sandbox/stats`)).json()) as {
+      accepted: number;
+      byRecipient: Record<string, number>;
+    };
     expect(stats).toMatchObject({ accepted: 1, byRecipient: { [toOf(1)]: 1 } });
     const one = await fetch(`${sandbox.url}/_sandbox/messages?client_ref=${messageIdOf(1)}`);
-    expect(await one.json()).toMatchObject({ clientRef: messageIdOf(1), to: toOf(1), body: 'Hello 1', outcome: 'delivered' });
+    expect(await one.json()).toMatchObject({
+      clientRef: messageIdOf(1),
+      to: toOf(1),
+      body: 'Hello 1',
+      outcome: 'delivered',
+    });
     expect((await fetch(`${sandbox.url}/_sandbox/messages?client_ref=nope`)).status).toBe(404);
-    const put = await fetch(`${sandbox.url}/_sandbox/behaviour`, { method: 'PUT', body: JSON.stringify({ outcomes: { rejected: 1 } }) });
+    const put = await fetch(`${sandbox.url}/_sandbox/behaviour`, {
+      method: 'PUT',
+      body: JSON.stringify({ outcomes: { rejected: 1 } }),
+    });
     expect(await put.json()).toMatchObject({ outcomes: { delivered: 0, rejected: 1 } });
-    expect((await fetch(`${sandbox.url}/_sandbox/behaviour`, { method: 'PUT', body: JSON.stringify({ duplicateRate: 2 }) })).status).toBe(400);
+    expect(
+      (
+        await fetch(`${sandbox.url}/_sandbox/behaviour`, {
+          method: 'PUT',
+          body: JSON.stringify({ duplicateRate: 2 }),
+        })
+      ).status,
+    ).toBe(400);
     expect(await adapter.send(req(2, rx))).toMatchObject({ outcome: 'rejected' });
     expect((await fetch(`${sandbox.url}/_sandbox/reset`, { method: 'POST' })).status).toBe(204);
     await sandbox.waitForIdle(1_000);
-    expect(sandbox.stats()).toMatchObject({ submits: 0, accepted: 0, byRecipient: {}, callbacks: { attempted: 0, pending: 0 } });
+    expect(sandbox.stats()).toMatchObject({
+      submits: 0,
+      accepted: 0,
+      byRecipient: {},
+      callbacks: { attempted: 0, pending: 0 },
+    });
   });
 });

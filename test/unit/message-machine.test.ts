@@ -29,7 +29,10 @@ function run(events: MessageEvent[], start: MessageState = initialMessageState()
   return { state, changes };
 }
 
-const dlr = (status: DeliveryStatus, extra: Partial<Extract<MessageEvent, { type: 'DLR' }>> = {}): MessageEvent => ({
+const dlr = (
+  status: DeliveryStatus,
+  extra: Partial<Extract<MessageEvent, { type: 'DLR' }>> = {},
+): MessageEvent => ({
   type: 'DLR',
   status,
   ...extra,
@@ -101,7 +104,10 @@ describe('message machine: send lifecycle', () => {
 
   it('marks a message unknown with reason dlr_timeout when the DLR timeout passes', () => {
     for (const start of [initialMessageState(), run([{ type: 'CLAIM' }]).state, submitted()]) {
-      expect(run([{ type: 'DLR_TIMEOUT' }], start).state).toMatchObject({ status: 'unknown', reason: 'dlr_timeout' });
+      expect(run([{ type: 'DLR_TIMEOUT' }], start).state).toMatchObject({
+        status: 'unknown',
+        reason: 'dlr_timeout',
+      });
     }
   });
 
@@ -112,7 +118,9 @@ describe('message machine: send lifecycle', () => {
       expect(next.status).toBe(status);
       expect(next.reason).toBeUndefined();
     }
-    expect(applyMessageEvent(timedOut, dlr('undelivered', { reason: 'unreachable' })).state.reason).toBe('unreachable');
+    expect(applyMessageEvent(timedOut, dlr('undelivered', { reason: 'unreachable' })).state.reason).toBe(
+      'unreachable',
+    );
     for (const status of ['queued', 'sent', 'unknown'] as const) {
       expect(applyMessageEvent(timedOut, dlr(status)).changed).toBe(false);
     }
@@ -133,7 +141,10 @@ describe('message machine: idempotence and no regression', () => {
       [run([{ type: 'CLAIM' }]).state, { type: 'CLAIM' }],
       [submitted(), accepted],
       [run([dlr('delivered')], submitted()).state, dlr('delivered')],
-      [run([dlr('sent', { part: { index: 1, total: 2 } })], submitted()).state, dlr('sent', { part: { index: 1, total: 2 } })],
+      [
+        run([dlr('sent', { part: { index: 1, total: 2 } })], submitted()).state,
+        dlr('sent', { part: { index: 1, total: 2 } }),
+      ],
       [run([{ type: 'DLR_TIMEOUT' }], submitted()).state, { type: 'DLR_TIMEOUT' }],
     ];
     for (const [state, event] of cases) {
@@ -156,17 +167,28 @@ describe('message machine: idempotence and no regression', () => {
     ...DELIVERY_STATUSES.map((status) => dlr(status, { part: { index: 2, total: 3 } })),
   ];
 
-  it.each(FINAL_STATUSES.filter((s) => s !== 'unknown'))('never leaves the final status %s, whatever the event', (status) => {
-    const start: MessageState = { ...initialMessageState(status), providerMessageId: 'SM1', reason: 'unreachable' };
-    for (const event of everyEvent) {
-      const result = applyMessageEvent(start, event);
-      expect(result.state.status).toBe(status);
-      expect(result.changed).toBe(false);
-    }
-  });
+  it.each(FINAL_STATUSES.filter((s) => s !== 'unknown'))(
+    'never leaves the final status %s, whatever the event',
+    (status) => {
+      const start: MessageState = {
+        ...initialMessageState(status),
+        providerMessageId: 'SM1',
+        reason: 'unreachable',
+      };
+      for (const event of everyEvent) {
+        const result = applyMessageEvent(start, event);
+        expect(result.state.status).toBe(status);
+        expect(result.changed).toBe(false);
+      }
+    },
+  );
 
   it('never leaves unknown except for a strong final', () => {
-    const start: MessageState = { ...initialMessageState('unknown'), providerMessageId: 'SM1', reason: 'dlr_timeout' };
+    const start: MessageState = {
+      ...initialMessageState('unknown'),
+      providerMessageId: 'SM1',
+      reason: 'dlr_timeout',
+    };
     const isStrong = (s: DeliveryStatus) => (STRONG_FINALS as readonly DeliveryStatus[]).includes(s);
     for (const event of everyEvent) {
       // A part DLR of a 3-part message cannot complete the roll-up on its own.
@@ -205,7 +227,11 @@ describe('message machine: multi-part roll-up (providers.md §9.4)', () => {
   it('is delivered only when every part is delivered', () => {
     let state = submitted();
     state = run([part(1, 'delivered'), part(3, 'delivered')], state).state;
-    expect(state).toMatchObject({ status: 'submitted', parts: 3, partStatuses: { 1: 'delivered', 3: 'delivered' } });
+    expect(state).toMatchObject({
+      status: 'submitted',
+      parts: 3,
+      partStatuses: { 1: 'delivered', 3: 'delivered' },
+    });
     expect(run([part(2, 'delivered')], state).state.status).toBe('delivered');
   });
 
@@ -219,7 +245,9 @@ describe('message machine: multi-part roll-up (providers.md §9.4)', () => {
   });
 
   it('rolls up to unknown when the only negative part is unknown', () => {
-    expect(run([part(1, 'delivered'), part(2, 'unknown'), part(3, 'delivered')], submitted()).state.status).toBe('unknown');
+    expect(
+      run([part(1, 'delivered'), part(2, 'unknown'), part(3, 'delivered')], submitted()).state.status,
+    ).toBe('unknown');
   });
 
   it('applies the rank rule per part: a late sent does not undo a delivered part, the first final wins', () => {
@@ -230,14 +258,19 @@ describe('message machine: multi-part roll-up (providers.md §9.4)', () => {
   it('keeps counting parts after the DLR timeout and leaves unknown once every part is delivered', () => {
     let state = run([part(1, 'delivered'), { type: 'DLR_TIMEOUT' }], submitted()).state;
     state = run([part(2, 'delivered')], state).state;
-    expect(state).toMatchObject({ status: 'unknown', reason: 'dlr_timeout', partStatuses: { 1: 'delivered', 2: 'delivered' } });
+    expect(state).toMatchObject({
+      status: 'unknown',
+      reason: 'dlr_timeout',
+      partStatuses: { 1: 'delivered', 2: 'delivered' },
+    });
     state = run([part(3, 'delivered')], state).state;
     expect(state.status).toBe('delivered');
     expect(state.reason).toBeUndefined();
   });
 
   it('ignores a part index outside 1..total', () => {
-    for (const index of [0, 4, 1.5]) expect(applyMessageEvent(submitted(), part(index, 'delivered')).changed).toBe(false);
+    for (const index of [0, 4, 1.5])
+      expect(applyMessageEvent(submitted(), part(index, 'delivered')).changed).toBe(false);
   });
 });
 
@@ -277,7 +310,9 @@ const lookup = (table: Record<string, DeliveryStatus>, key: unknown): DeliverySt
 const runners: Record<string, (v: Vector) => void> = {
   V48: (v) => {
     const callbacks = v.input.callbacks_in_arrival_order as { MessageStatus: string }[];
-    const events = callbacks.map((c) => dlr(lookup(TWILIO_STATUS, c.MessageStatus), { providerStatus: c.MessageStatus }));
+    const events = callbacks.map((c) =>
+      dlr(lookup(TWILIO_STATUS, c.MessageStatus), { providerStatus: c.MessageStatus }),
+    );
     expect(run(events, submitted()).state.status).toBe(v.expected.final_status);
   },
   V50: (v) => {

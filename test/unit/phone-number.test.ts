@@ -21,12 +21,16 @@ interface RawCase {
   raw: string;
   default_region?: CountryCode;
 }
-const casesOf = (v: Vector): RawCase[] => (v.input.cases as RawCase[] | undefined) ?? [v.input as unknown as RawCase];
+const casesOf = (v: Vector): RawCase[] =>
+  (v.input.cases as RawCase[] | undefined) ?? [v.input as unknown as RawCase];
 
 /** Asserts the parts of a vector's `expected` that apply to one normalization. */
 function expectNormalized(c: RawCase, expected: Record<string, unknown>): void {
   const result = normalizePhoneNumber(c.raw, c.default_region);
-  expect(result, `${c.raw} (${c.default_region ?? 'no region'})`).toMatchObject({ ok: true, e164: expected.e164 });
+  expect(result, `${c.raw} (${c.default_region ?? 'no region'})`).toMatchObject({
+    ok: true,
+    e164: expected.e164,
+  });
   if (!result.ok) return;
   if ('extension' in expected) expect(result.extension).toBe(expected.extension);
   if ('type' in expected) expect(result.type).toBe(expected.type);
@@ -121,7 +125,11 @@ describe('normalizePhoneNumber: rules', () => {
   });
 
   it('reports the number type from the full metadata', () => {
-    expect(normalizePhoneNumber('+44 20 7946 0018')).toMatchObject({ ok: true, type: 'fixed_line', country: 'GB' });
+    expect(normalizePhoneNumber('+44 20 7946 0018')).toMatchObject({
+      ok: true,
+      type: 'fixed_line',
+      country: 'GB',
+    });
     expect(normalizePhoneNumber('+447400123456')).toMatchObject({ ok: true, type: 'mobile' });
   });
 });

@@ -34,7 +34,11 @@ const vectors = readFileSync(new URL('../../../shared/reference/vectors.jsonl', 
 const cases = vectors.flatMap((v) => {
   const inputs = 'cases' in v.input ? v.input.cases : [v.input];
   const expected = Array.isArray(v.expected) ? v.expected : [v.expected];
-  return inputs.map((input, i) => ({ name: inputs.length > 1 ? `${v.id}[${i}]` : v.id, input, expected: expected[i]! }));
+  return inputs.map((input, i) => ({
+    name: inputs.length > 1 ? `${v.id}[${i}]` : v.id,
+    input,
+    expected: expected[i]!,
+  }));
 });
 
 function expectMatches(info: SegmentInfo, text: string, expected: SegmentExpectation): void {
@@ -46,7 +50,9 @@ function expectMatches(info: SegmentInfo, text: string, expected: SegmentExpecta
   const perSegment = expected.segment_septets ?? expected.segment_units;
   if (perSegment !== undefined) expect(info.segmentUnits).toEqual(perSegment);
   if (expected.graphemes !== undefined) {
-    expect([...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)]).toHaveLength(expected.graphemes);
+    expect([...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)]).toHaveLength(
+      expected.graphemes,
+    );
   }
 }
 
@@ -116,7 +122,8 @@ describe('measureSegments: rules', () => {
       { char: '😘', index: 3 },
       { char: '’', index: 8 },
     ]);
-    for (const { char, index } of info.nonGsmCharacters) expect(text.slice(index).startsWith(char)).toBe(true);
+    for (const { char, index } of info.nonGsmCharacters)
+      expect(text.slice(index).startsWith(char)).toBe(true);
   });
 });
 
@@ -196,13 +203,15 @@ describe('measureSegments: property test against an independent reference', () =
       let text = '';
       for (let i = 0; i < length; i += 1) {
         const r = random();
-        text += r < nonGsmRate ? pick(nonGsm) : r < nonGsmRate + extensionRate ? pick(extension) : pick(basic);
+        text +=
+          r < nonGsmRate ? pick(nonGsm) : r < nonGsmRate + extensionRate ? pick(extension) : pick(basic);
       }
       const info = measureSegments(text);
       const reference = referenceSegments(text);
-      expect({ encoding: info.encoding, units: info.units, segments: info.segments }, JSON.stringify(text)).toEqual(
-        reference,
-      );
+      expect(
+        { encoding: info.encoding, units: info.units, segments: info.segments },
+        JSON.stringify(text),
+      ).toEqual(reference);
       expect(info.segmentUnits.reduce((a, b) => a + b, 0)).toBe(info.units);
     }
   });
