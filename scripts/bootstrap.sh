@@ -10,8 +10,10 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a=
 stamp=node_modules/.smsflow-lock-hash
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "bootstrap: npm ci" >&2
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "bootstrap: npm install" >&2
+  # Not `npm ci`: npm 11 rejects this lock file for an optional Windows-only dependency of vite
+  # (napi-windows-process-start-time) that it never records; `npm install` honours the lock.
+  npm install --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
 fi
 

@@ -15,7 +15,10 @@ const healthRoute = createRoute({
   path: '/healthz',
   summary: 'Liveness and database check',
   responses: {
-    200: { description: 'Healthy', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } },
+    200: {
+      description: 'Healthy',
+      content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } },
+    },
     503: problemResponseSpec('PostgreSQL is unreachable'),
   },
 });
@@ -34,7 +37,12 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
     const started = performance.now();
     await next();
     deps.logger.debug(
-      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
       'request',
     );
   });
@@ -59,17 +67,27 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
     scheme: 'bearer',
     description: 'An API key: `sf_live_` followed by 32 base62 characters.',
   });
-  // A function: publicBaseUrl may only be known once the server listens (port 0).
-  app.doc('/openapi.json', () => ({
-    openapi: '3.0.3',
-    info: { title: 'smsflow API', version: '1', description: 'Compliant two-way SMS campaigns.' },
-    servers: [{ url: deps.publicBaseUrl }],
-  }));
+  // Not app.doc(): its errors would bypass onError. Built per request because publicBaseUrl may
+  // only be known once the server listens (port 0).
+  app.get('/openapi.json', (c) =>
+    c.json(
+      app.getOpenAPIDocument({
+        openapi: '3.0.3',
+        info: { title: 'smsflow API', version: '1', description: 'Compliant two-way SMS campaigns.' },
+        servers: [{ url: deps.publicBaseUrl }],
+      }),
+    ),
+  );
 
-  app.notFound((c) => problemResponse(problemFromError(new NotFoundError(`no route for ${c.req.method} ${c.req.path}`), c.req.path)));
+  app.notFound((c) =>
+    problemResponse(
+      problemFromError(new NotFoundError(`no route for ${c.req.method} ${c.req.path}`), c.req.path),
+    ),
+  );
   app.onError((err, c) => {
     const problem = problemFromError(err, c.req.path);
-    if (problem.status >= 500) deps.logger.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
+    if (problem.status >= 500)
+      deps.logger.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
     const headers: Record<string, string> = problem.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
     return problemResponse(problem, headers);
   });

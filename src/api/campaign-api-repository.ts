@@ -62,7 +62,9 @@ async function variantsOf(db: Db, campaignId: string): Promise<CampaignVariantRe
 export async function insertCampaign(db: Db, c: NewCampaign): Promise<InsertCampaignResult> {
   return db.transaction().execute(async (trx) => {
     if (c.idempotencyKey !== undefined) {
-      await sql`SELECT pg_advisory_xact_lock(hashtext(${`campaign-idempotency:${c.accountId}:${c.idempotencyKey}`}))`.execute(trx);
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`campaign-idempotency:${c.accountId}:${c.idempotencyKey}`}))`.execute(
+        trx,
+      );
       const existing = await trx
         .selectFrom('campaigns')
         .selectAll()
@@ -78,7 +80,9 @@ export async function insertCampaign(db: Db, c: NewCampaign): Promise<InsertCamp
     const id = randomUUID();
     const settings = {
       ...c.settings,
-      ...(c.idempotencyKey !== undefined ? { idempotency_key: c.idempotencyKey, request_sha256: c.requestSha256 } : {}),
+      ...(c.idempotencyKey !== undefined
+        ? { idempotency_key: c.idempotencyKey, request_sha256: c.requestSha256 }
+        : {}),
     };
     const row = await trx
       .insertInto('campaigns')
@@ -105,7 +109,11 @@ export async function insertCampaign(db: Db, c: NewCampaign): Promise<InsertCamp
 }
 
 /** One campaign of the account with its variants, or undefined (also for another account's). */
-export async function findCampaign(db: Db, accountId: string, id: string): Promise<CampaignRecord | undefined> {
+export async function findCampaign(
+  db: Db,
+  accountId: string,
+  id: string,
+): Promise<CampaignRecord | undefined> {
   if (!isUuid(id)) return undefined;
   const row = await db
     .selectFrom('campaigns')
@@ -135,13 +143,19 @@ export async function listCampaigns(
   let q = db
     .selectFrom('campaigns')
     .selectAll()
-    .select(sql<string>`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_at'))
+    .select(
+      sql<string>`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_at'),
+    )
     .where('account_id', '=', accountId);
   if (opts.after) {
     const { createdAt, id } = opts.after;
     q = q.where(sql<boolean>`(created_at, id) < (${createdAt}::timestamptz, ${id}::uuid)`);
   }
-  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit + 1).execute();
+  const rows = await q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(opts.limit + 1)
+    .execute();
   const page = rows.slice(0, opts.limit);
   const variants =
     page.length === 0
@@ -158,8 +172,13 @@ export async function listCampaigns(
           .execute();
   const campaigns = page.map(({ cursor_at: _cursorAt, ...r }) => ({
     ...r,
-    variants: variants.filter((v) => v.campaign_id === r.id).map(({ key, weight, body }) => ({ key, weight, body })),
+    variants: variants
+      .filter((v) => v.campaign_id === r.id)
+      .map(({ key, weight, body }) => ({ key, weight, body })),
   }));
   const last = page.at(-1);
-  return { campaigns, next: rows.length > opts.limit && last ? { createdAt: last.cursor_at, id: last.id } : null };
+  return {
+    campaigns,
+    next: rows.length > opts.limit && last ? { createdAt: last.cursor_at, id: last.id } : null,
+  };
 }

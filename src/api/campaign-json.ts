@@ -12,7 +12,9 @@ const PUBLIC_SETTINGS = [
 
 /** A campaign as the API answers it: snake_case, ISO 8601 timestamps, public settings only. */
 export function toCampaignJson(c: CampaignRecord) {
-  const settings = Object.fromEntries(PUBLIC_SETTINGS.filter((k) => c.settings[k] !== undefined).map((k) => [k, c.settings[k]]));
+  const settings = Object.fromEntries(
+    PUBLIC_SETTINGS.filter((k) => c.settings[k] !== undefined).map((k) => [k, c.settings[k]]),
+  );
   return {
     id: c.id,
     name: c.name,

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { loadCampaignStats } from '../db/campaign-stats.js';
-import { BadRequestError, ConflictError, IdempotencyKeyReusedError, NotFoundError, ServiceUnavailableError, ValidationError } from './api-error.js';
+import {
+  BadRequestError,
+  ConflictError,
+  IdempotencyKeyReusedError,
+  NotFoundError,
+  ServiceUnavailableError,
+  ValidationError,
+} from './api-error.js';
 import type { ApiDeps } from './api-deps.js';
 import { BEARER_SECURITY, requireApiKey } from './auth.js';
 import type { AuthEnv } from './auth.js';
@@ -41,7 +48,10 @@ const createCampaign = createRoute({
     body: { required: true, content: { 'application/json': { schema: CreateCampaignBody } } },
   },
   responses: {
-    201: { description: 'Created (or replayed for the same Idempotency-Key)', content: { 'application/json': { schema: CampaignSchema } } },
+    201: {
+      description: 'Created (or replayed for the same Idempotency-Key)',
+      content: { 'application/json': { schema: CampaignSchema } },
+    },
     401: unauthorized,
     409: problemResponseSpec('Idempotency-Key reused with a different request'),
     422: problemResponseSpec('Invalid fields, unknown connection or bad Liquid template'),
@@ -56,7 +66,10 @@ const listRoute = createRoute({
   security: BEARER_SECURITY,
   request: { query: CampaignListQuery },
   responses: {
-    200: { description: 'A page of campaigns', content: { 'application/json': { schema: CampaignListSchema } } },
+    200: {
+      description: 'A page of campaigns',
+      content: { 'application/json': { schema: CampaignListSchema } },
+    },
     401: unauthorized,
   },
 });
@@ -131,7 +144,9 @@ export function createCampaignRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
         : {}),
     });
     if (result.kind === 'key_reused') {
-      throw new IdempotencyKeyReusedError(`Idempotency-Key was used for campaign ${result.campaign.id} with a different request`);
+      throw new IdempotencyKeyReusedError(
+        `Idempotency-Key was used for campaign ${result.campaign.id} with a different request`,
+      );
     }
     const { campaign } = result;
     if (campaign.status === 'created') {
@@ -147,7 +162,9 @@ export function createCampaignRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
             maxConcurrentBatches: s.max_concurrent_batches,
             dlrTimeoutMs: s.dlr_timeout_seconds * 1000,
             flushIntervalMs: s.flush_interval_ms,
-            ...(s.continue_as_new_after_batches !== undefined ? { continueAsNewAfterBatches: s.continue_as_new_after_batches } : {}),
+            ...(s.continue_as_new_after_batches !== undefined
+              ? { continueAsNewAfterBatches: s.continue_as_new_after_batches }
+              : {}),
           },
         });
       } catch (err) {
@@ -157,7 +174,10 @@ export function createCampaignRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
         );
       }
     }
-    deps.logger.info({ campaignId: campaign.id, accountId, replayed: result.kind === 'replayed' }, 'campaign accepted');
+    deps.logger.info(
+      { campaignId: campaign.id, accountId, replayed: result.kind === 'replayed' },
+      'campaign accepted',
+    );
     if (result.kind === 'replayed') c.header('idempotent-replayed', 'true');
     return c.json(toCampaignJson(campaign), 201);
   });
@@ -168,13 +188,19 @@ export function createCampaignRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
       limit,
       ...(cursor !== undefined ? { after: decodeCursor(cursor) } : {}),
     });
-    return c.json({ data: page.campaigns.map(toCampaignJson), next_cursor: page.next && encodeCursor(page.next) }, 200);
+    return c.json(
+      { data: page.campaigns.map(toCampaignJson), next_cursor: page.next && encodeCursor(page.next) },
+      200,
+    );
   });
 
   app.openapi(getRoute, async (c) => {
     const campaign = await findCampaign(deps.db, c.get('accountId'), c.req.valid('param').id);
     if (!campaign) throw new NotFoundError('no such campaign');
-    const [stats, progress] = await Promise.all([loadCampaignStats(deps.db, campaign.id), workflows.progress(campaign.workflow_id)]);
+    const [stats, progress] = await Promise.all([
+      loadCampaignStats(deps.db, campaign.id),
+      workflows.progress(campaign.workflow_id),
+    ]);
     const uiUrl = deps.temporalUiUrl
       ? `${deps.temporalUiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(deps.temporal.options.namespace)}` +
         `/workflows/${encodeURIComponent(campaign.workflow_id)}`
@@ -200,7 +226,8 @@ export function createCampaignRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
       try {
         await workflows.signal(campaign.workflow_id, action);
       } catch (err) {
-        if (err instanceof CampaignWorkflowNotRunningError) throw new ConflictError('the campaign’s workflow is not running');
+        if (err instanceof CampaignWorkflowNotRunningError)
+          throw new ConflictError('the campaign’s workflow is not running');
         deps.logger.error({ err, campaignId: campaign.id, action }, 'could not signal campaign workflow');
         throw new ServiceUnavailableError('could not reach Temporal; retry');
       }

@@ -8,8 +8,17 @@ const templates = new TemplateRenderer();
 export const MAX_BODY_CHARS = 1600;
 
 const VariantBody = z.object({
-  key: z.string().regex(/^[A-Z]$/, 'must be one capital letter A..Z').openapi({ example: 'A' }),
-  weight: z.number().int().min(1).max(1000).default(1).openapi({ description: 'Relative share of the audience.' }),
+  key: z
+    .string()
+    .regex(/^[A-Z]$/, 'must be one capital letter A..Z')
+    .openapi({ example: 'A' }),
+  weight: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(1)
+    .openapi({ description: 'Relative share of the audience.' }),
   body: z
     .string()
     .min(1)
@@ -21,7 +30,10 @@ const VariantBody = z.object({
         ctx.addIssue({ code: 'custom', message: `invalid Liquid template: ${(err as Error).message}` });
       }
     })
-    .openapi({ description: 'Liquid template, e.g. `Hi {{ first_name }}, …`', example: 'Hi {{ first_name }}! Reply STOP to opt out.' }),
+    .openapi({
+      description: 'Liquid template, e.g. `Hi {{ first_name }}, …`',
+      example: 'Hi {{ first_name }}! Reply STOP to opt out.',
+    }),
 });
 
 /** Campaign tunables with their ranges and defaults (sent to the workflow as CampaignRunOptions). */
@@ -54,7 +66,8 @@ export const CreateCampaignBody = z
       .superRefine((variants, ctx) => {
         const seen = new Set<string>();
         variants.forEach((v, i) => {
-          if (seen.has(v.key)) ctx.addIssue({ code: 'custom', message: `duplicate variant key ${v.key}`, path: [i, 'key'] });
+          if (seen.has(v.key))
+            ctx.addIssue({ code: 'custom', message: `duplicate variant key ${v.key}`, path: [i, 'key'] });
           seen.add(v.key);
         });
       }),
@@ -84,7 +97,9 @@ export const CreateCampaignHeaders = z.object({
     .min(1)
     .max(255)
     .optional()
-    .openapi({ param: { name: 'Idempotency-Key', in: 'header' }, description: 'Retries with the same key answer the same campaign.' }),
+    .openapi({
+      description: 'Retries with the same key answer the same campaign (header names are case-insensitive).',
+    }),
 });
 
 const CampaignStatusSchema = z.enum(['created', 'running', 'paused', 'completed', 'canceled', 'failed']);
@@ -111,7 +126,9 @@ export const CampaignSchema = z
 
 /** `GET /v1/campaigns/{id}`: the campaign, its stats, the workflow's live progress and where to see it. */
 export const CampaignDetailSchema = CampaignSchema.extend({
-  stats: z.record(z.string(), z.unknown()).openapi({ description: 'Totals and per-variant counts from PostgreSQL.' }),
+  stats: z
+    .record(z.string(), z.unknown())
+    .openapi({ description: 'Totals and per-variant counts from PostgreSQL.' }),
   progress: z
     .record(z.string(), z.unknown())
     .nullable()

@@ -25,7 +25,16 @@ export interface NewConnection {
   credentialsEncrypted: Buffer;
 }
 
-const PUBLIC_COLUMNS = ['id', 'account_id', 'provider', 'name', 'config', 'status', 'status_reason', 'created_at'] as const;
+const PUBLIC_COLUMNS = [
+  'id',
+  'account_id',
+  'provider',
+  'name',
+  'config',
+  'status',
+  'status_reason',
+  'created_at',
+] as const;
 
 /** Inserts a provider connection. @returns it without credentials. */
 export async function insertConnection(db: Db, c: NewConnection): Promise<ConnectionRecord> {
@@ -57,7 +66,11 @@ export async function listConnections(db: Db, accountId: string): Promise<Connec
 }
 
 /** One connection of the account, or undefined (also when it belongs to another account). */
-export async function findConnection(db: Db, accountId: string, id: string): Promise<ConnectionRecord | undefined> {
+export async function findConnection(
+  db: Db,
+  accountId: string,
+  id: string,
+): Promise<ConnectionRecord | undefined> {
   return db
     .selectFrom('provider_connections')
     .select(PUBLIC_COLUMNS)

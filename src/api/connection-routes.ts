@@ -8,7 +8,12 @@ import { BEARER_SECURITY, requireApiKey } from './auth.js';
 import type { AuthEnv } from './auth.js';
 import { findConnection, insertConnection, listConnections } from './connection-repository.js';
 import type { ConnectionRecord } from './connection-repository.js';
-import { ConnectionIdParams, ConnectionListSchema, ConnectionSchema, CreateConnectionBody } from './connection-schemas.js';
+import {
+  ConnectionIdParams,
+  ConnectionListSchema,
+  ConnectionSchema,
+  CreateConnectionBody,
+} from './connection-schemas.js';
 import { problemResponseSpec } from './problem.js';
 import { validationHook } from './validation-hook.js';
 
@@ -52,7 +57,10 @@ const listRoute = createRoute({
   summary: 'List provider connections',
   security: BEARER_SECURITY,
   responses: {
-    200: { description: 'The account’s connections', content: { 'application/json': { schema: ConnectionListSchema } } },
+    200: {
+      description: 'The account’s connections',
+      content: { 'application/json': { schema: ConnectionListSchema } },
+    },
     401: problemResponseSpec('Missing or bad API key'),
   },
 });
@@ -80,10 +88,17 @@ export function createConnectionRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
     const id = newConnectionId();
     try {
       // Builds the adapter only to validate config and credentials (no network call).
-      createProviderAdapter({ id, provider: body.provider, config: body.config, credentials: body.credentials });
+      createProviderAdapter({
+        id,
+        provider: body.provider,
+        config: body.config,
+        credentials: body.credentials,
+      });
     } catch (err) {
-      if (err instanceof UnknownProviderError) throw new ValidationError([{ field: 'provider', reason: err.message }]);
-      if (err instanceof ProviderConfigError) throw new ValidationError([{ field: err.field, reason: err.message }]);
+      if (err instanceof UnknownProviderError)
+        throw new ValidationError([{ field: 'provider', reason: err.message }]);
+      if (err instanceof ProviderConfigError)
+        throw new ValidationError([{ field: err.field, reason: err.message }]);
       throw err;
     }
     const record = await insertConnection(deps.db, {
@@ -94,7 +109,10 @@ export function createConnectionRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
       config: body.config,
       credentialsEncrypted: deps.cipher.encrypt(body.credentials),
     });
-    deps.logger.info({ connectionId: id, provider: body.provider, accountId: record.account_id }, 'connection created');
+    deps.logger.info(
+      { connectionId: id, provider: body.provider, accountId: record.account_id },
+      'connection created',
+    );
     return c.json(toJson(record, deps.publicBaseUrl), 201);
   });
 

@@ -5,10 +5,16 @@ export const CreateConnectionBody = z
   .object({
     provider: z.string().min(1).max(64).openapi({ example: 'sandbox' }),
     name: z.string().trim().min(1).max(200),
-    config: z.record(z.string(), z.unknown()).default({}).openapi({ example: { baseUrl: 'http://127.0.0.1:43121' } }),
+    config: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .openapi({ example: { baseUrl: 'http://127.0.0.1:43121' } }),
     credentials: z
       .record(z.string(), z.string())
-      .openapi({ description: 'Provider secrets; encrypted at rest, never returned.', example: { apiKey: '…', webhookSecret: '…' } }),
+      .openapi({
+        description: 'Provider secrets; encrypted at rest, never returned.',
+        example: { apiKey: '…', webhookSecret: '…' },
+      }),
   })
   .openapi('CreateConnection');
 

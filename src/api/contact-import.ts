@@ -60,7 +60,11 @@ export const MAX_LISTED_ERRORS = 1000;
 /** Opt-in timestamps may be this far ahead of our clock (skew), ms. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
-async function* metered(body: AsyncIterable<Uint8Array>, maxBytes: number, hash: Hash): AsyncGenerator<Buffer> {
+async function* metered(
+  body: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  hash: Hash,
+): AsyncGenerator<Buffer> {
   let size = 0;
   for await (const chunk of body) {
     size += chunk.byteLength;
@@ -117,7 +121,12 @@ export async function importContactsCsv(
       const { changed, ids } = await upsertContacts(
         trx,
         opts.accountId,
-        rows.map((r) => ({ phoneE164: r.phoneE164, country: r.country ?? null, timeZone: r.timeZone ?? null, attributes: r.attributes })),
+        rows.map((r) => ({
+          phoneE164: r.phoneE164,
+          country: r.country ?? null,
+          timeZone: r.timeZone ?? null,
+          attributes: r.attributes,
+        })),
       );
       summary.imported += changed;
       const events: NewConsentEvent[] = [];
@@ -133,7 +142,12 @@ export async function importContactsCsv(
           status: r.consent,
           source: 'csv_import',
           occurredAt,
-          proof: { import_id: importId, line: r.line, ...opts.proof, ...(r.optedInAt ? {} : { occurred_at_assumed: 'import_time' }) },
+          proof: {
+            import_id: importId,
+            line: r.line,
+            ...opts.proof,
+            ...(r.optedInAt ? {} : { occurred_at_assumed: 'import_time' }),
+          },
           dedupeKey: consentDedupeKey(r.phoneE164, r.consent, r.optedInAt ?? 'undated'),
         });
       }
@@ -149,7 +163,10 @@ export async function importContactsCsv(
   let pending: ConsentCsvRecord[] = [];
   try {
     const input = metered(body ?? emptyBody(), opts.maxBytes, hash);
-    for await (const row of parseConsentCsv(input, opts.defaultCountry ? { defaultCountry: opts.defaultCountry } : {})) {
+    for await (const row of parseConsentCsv(
+      input,
+      opts.defaultCountry ? { defaultCountry: opts.defaultCountry } : {},
+    )) {
       summary.rows += 1;
       if (!row.ok) {
         refuse({ line: row.line, field: row.field, reason: row.reason });

@@ -1,7 +1,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
-import { appendConsentEvent, consentDedupeKey, consentHistory, currentConsent } from '../db/consent-repository.js';
+import {
+  appendConsentEvent,
+  consentDedupeKey,
+  consentHistory,
+  currentConsent,
+} from '../db/consent-repository.js';
 import type { ConsentEventRecord } from '../db/consent-repository.js';
 import { findContact, listContacts, recentContactMessages } from '../db/contact-repository.js';
 import type { ContactWithConsent } from '../db/contact-repository.js';
@@ -45,7 +50,10 @@ const importRoute = createRoute({
     body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ format: 'binary' }) } } },
   },
   responses: {
-    200: { description: 'Import summary', content: { 'application/json': { schema: ContactImportSummarySchema } } },
+    200: {
+      description: 'Import summary',
+      content: { 'application/json': { schema: ContactImportSummarySchema } },
+    },
     401: unauthorized,
     413: problemResponseSpec(`Body larger than ${MAX_IMPORT_BYTES} bytes`),
     415: problemResponseSpec('Body is not CSV'),
@@ -60,7 +68,10 @@ const listRoute = createRoute({
   security: BEARER_SECURITY,
   request: { query: ContactListQuery },
   responses: {
-    200: { description: 'A page of contacts, by id', content: { 'application/json': { schema: ContactListSchema } } },
+    200: {
+      description: 'A page of contacts, by id',
+      content: { 'application/json': { schema: ContactListSchema } },
+    },
     401: unauthorized,
   },
 });
@@ -136,7 +147,11 @@ function requestProof(c: Context<AuthEnv>): { api_key_prefix: string; ip?: strin
     ip = undefined; // app.request() in tests has no socket
   }
   const userAgent = c.req.header('user-agent');
-  return { api_key_prefix: c.get('apiKeyPrefix'), ...(ip ? { ip } : {}), ...(userAgent ? { user_agent: userAgent } : {}) };
+  return {
+    api_key_prefix: c.get('apiKeyPrefix'),
+    ...(ip ? { ip } : {}),
+    ...(userAgent ? { user_agent: userAgent } : {}),
+  };
 }
 
 /** `/v1/contacts`: CSV import, list, read, and API opt-out / opt-in. */
@@ -148,7 +163,9 @@ export function createContactRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
     const { default_country: defaultCountry } = c.req.valid('query');
     const mediaType = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
     if (mediaType && !CSV_MEDIA_TYPES.includes(mediaType)) {
-      throw new UnsupportedMediaTypeError(`send the CSV as the raw body with Content-Type: text/csv (got ${mediaType})`);
+      throw new UnsupportedMediaTypeError(
+        `send the CSV as the raw body with Content-Type: text/csv (got ${mediaType})`,
+      );
     }
     const declared = Number(c.req.header('content-length') ?? 0);
     if (declared > MAX_IMPORT_BYTES) throw new PayloadTooLargeError(MAX_IMPORT_BYTES);
@@ -181,7 +198,14 @@ export function createContactRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
       consentHistory(deps.db, accountId, contact.id),
       recentContactMessages(deps.db, accountId, contact.id, 20),
     ]);
-    return c.json({ ...contactJson(contact), consent_history: history.map(eventJson), messages: messages.map(messageJson) }, 200);
+    return c.json(
+      {
+        ...contactJson(contact),
+        consent_history: history.map(eventJson),
+        messages: messages.map(messageJson),
+      },
+      200,
+    );
   });
 
   for (const [action, status] of [
@@ -208,7 +232,10 @@ export function createContactRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
       return c.json(
         {
           event: eventJson(event),
-          consent: { status: current?.status ?? ('none' as const), occurred_at: current?.occurred_at.toISOString() ?? null },
+          consent: {
+            status: current?.status ?? ('none' as const),
+            occurred_at: current?.occurred_at.toISOString() ?? null,
+          },
         },
         201,
       );

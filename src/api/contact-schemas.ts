@@ -69,7 +69,10 @@ export const ContactListQuery = z.object({
     .transform((v) => `+${v.replace(/[\s+()-]/g, '')}`)
     .pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number'))
     .optional()
-    .openapi({ type: 'string', description: 'Exact E.164 number (a `+` sent unencoded, read as a space, is tolerated).' }),
+    .openapi({
+      type: 'string',
+      description: 'Exact E.164 number (a `+` sent unencoded, read as a space, is tolerated).',
+    }),
 });
 
 /** Query of `POST /v1/contacts/import`. */
@@ -77,10 +80,13 @@ export const ContactImportQuery = z.object({
   default_country: z
     .string()
     .transform((v) => v.trim().toUpperCase())
-    .refine((v) => isSupportedCountry(v), 'must be an ISO 3166-1 alpha-2 country code')
-    .transform((v) => v as CountryCode)
+    .refine((v): v is CountryCode => isSupportedCountry(v), 'must be an ISO 3166-1 alpha-2 country code')
     .optional()
-    .openapi({ type: 'string', example: 'US', description: 'Country of numbers written without a country code.' }),
+    .openapi({
+      type: 'string',
+      example: 'US',
+      description: 'Country of numbers written without a country code.',
+    }),
 });
 
 /** Answer of `POST /v1/contacts/import`. */

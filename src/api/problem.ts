@@ -50,7 +50,14 @@ const HTTP_TITLES: Record<number, [code: string, title: string]> = {
 };
 
 function make(code: string, title: string, status: number, detail: string, instance?: string): Problem {
-  return { type: `urn:smsflow:problem:${code}`, title, status, detail, ...(instance ? { instance } : {}), code };
+  return {
+    type: `urn:smsflow:problem:${code}`,
+    title,
+    status,
+    detail,
+    ...(instance ? { instance } : {}),
+    code,
+  };
 }
 
 /**

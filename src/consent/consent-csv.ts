@@ -175,14 +175,19 @@ export async function* parseConsentCsv(
 ): AsyncGenerator<ConsentCsvRow> {
   const texts = decodeText(input);
   const sample: string[] = [];
-  let sampled = '';
+  let sampleLines = 0;
+  let sampleChars = 0;
   let exhausted = false;
-  while (!exhausted && countLines(sampled) < SAMPLE_LINES && sampled.length < SAMPLE_CHARS) {
+  while (!exhausted && sampleLines < SAMPLE_LINES && sampleChars < SAMPLE_CHARS) {
     const next = await texts.next();
     if (next.done) exhausted = true;
-    else sample.push(next.value);
-    sampled = sample.join('');
+    else {
+      sample.push(next.value);
+      sampleLines += countLines(next.value);
+      sampleChars += next.value.length;
+    }
   }
+  const sampled = sample.join('');
   const delimiter = detectDelimiter(exhausted ? sampled : sampled.slice(0, sampled.lastIndexOf('\n') + 1));
 
   const parser = parse({

@@ -53,16 +53,32 @@ export async function createApiKey(
   return { record, apiKey: key };
 }
 
-async function insertApiKey(db: Db, accountId: string, name: string): Promise<{ key: string; record: ApiKeyRecord }> {
+async function insertApiKey(
+  db: Db,
+  accountId: string,
+  name: string,
+): Promise<{ key: string; record: ApiKeyRecord }> {
   const generated = generateApiKey();
   const row = await db
     .insertInto('api_keys')
-    .values({ id: randomUUID(), account_id: accountId, prefix: generated.prefix, key_hash: generated.hash, name })
+    .values({
+      id: randomUUID(),
+      account_id: accountId,
+      prefix: generated.prefix,
+      key_hash: generated.hash,
+      name,
+    })
     .returning(['id', 'account_id', 'prefix', 'name', 'created_at'])
     .executeTakeFirstOrThrow();
   return {
     key: generated.key,
-    record: { id: row.id, accountId: row.account_id, prefix: row.prefix, name: row.name, createdAt: row.created_at },
+    record: {
+      id: row.id,
+      accountId: row.account_id,
+      prefix: row.prefix,
+      name: row.name,
+      createdAt: row.created_at,
+    },
   };
 }
 

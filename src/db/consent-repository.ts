@@ -38,7 +38,11 @@ export interface ConsentEventRecord {
  * row without a timestamp (an undated opt-out) passes `'undated'`: it is recorded once, at the time
  * it was first seen, however often the file is imported again.
  */
-export function consentDedupeKey(phoneE164: string, status: ConsentStatus, occurredAt: Date | 'undated'): string {
+export function consentDedupeKey(
+  phoneE164: string,
+  status: ConsentStatus,
+  occurredAt: Date | 'undated',
+): string {
   const at = occurredAt === 'undated' ? occurredAt : occurredAt.toISOString();
   return createHash('sha256').update(`${phoneE164}|${status}|${at}`).digest('hex');
 }
@@ -74,7 +78,11 @@ export async function appendConsentEvents(db: Db, events: NewConsentEvent[]): Pr
 }
 
 /** A contact's marketing consent ledger, newest first (by occurred_at, then ledger id). */
-export async function consentHistory(db: Db, accountId: string, contactId: string): Promise<ConsentEventRecord[]> {
+export async function consentHistory(
+  db: Db,
+  accountId: string,
+  contactId: string,
+): Promise<ConsentEventRecord[]> {
   return db
     .selectFrom('consent_events')
     .select(['id', 'status', 'purpose', 'source', 'occurred_at', 'recorded_at', 'proof'])
@@ -111,7 +119,12 @@ export async function recordConsentImport(
 ): Promise<void> {
   await db
     .insertInto('user_events')
-    .values({ account_id: accountId, type: 'consent_import', payload: JSON.stringify(payload), occurred_at: new Date() })
+    .values({
+      account_id: accountId,
+      type: 'consent_import',
+      payload: JSON.stringify(payload),
+      occurred_at: new Date(),
+    })
     .execute();
 }
 

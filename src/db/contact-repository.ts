@@ -128,14 +128,21 @@ export async function listContacts(
   let q = withConsent(db).where('c.account_id', '=', accountId);
   if (opts.after) q = q.where('c.id', '>', opts.after);
   if (opts.phoneE164) q = q.where('c.phone_e164', '=', opts.phoneE164);
-  const rows = await q.orderBy('c.id').limit(opts.limit + 1).execute();
+  const rows = await q
+    .orderBy('c.id')
+    .limit(opts.limit + 1)
+    .execute();
   const contacts = rows.slice(0, opts.limit);
   const last = contacts.at(-1);
   return { contacts, nextCursor: rows.length > opts.limit && last ? last.id : null };
 }
 
 /** One contact of the account with its current consent, or undefined (also for another account's). */
-export async function findContact(db: Db, accountId: string, id: string): Promise<ContactWithConsent | undefined> {
+export async function findContact(
+  db: Db,
+  accountId: string,
+  id: string,
+): Promise<ContactWithConsent | undefined> {
   if (!isUuid(id)) return undefined;
   return withConsent(db).where('c.account_id', '=', accountId).where('c.id', '=', id).executeTakeFirst();
 }

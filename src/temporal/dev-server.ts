@@ -95,8 +95,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     detached: options.detached ?? false,
   });
   if (options.detached) child.unref();
-  let exited: string | null = null;
-  child.once('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
+  let exited = '';
+  child.once('exit', (code, signal) => (exited = `exited with ${String(code ?? signal)}`));
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   while (!(await isPortOpen(ip, port))) {
     if (exited) throw new Error(`temporal server start-dev ${exited} (args: ${args.join(' ')})`);

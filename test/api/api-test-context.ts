@@ -73,7 +73,11 @@ export async function createApiTestContext(): Promise<ApiTestContext> {
         headers['content-type'] = 'application/json';
         body = JSON.stringify(opts.body);
       }
-      return app.request(path, { method, headers: { ...headers, ...opts.headers }, ...(body !== undefined ? { body } : {}) });
+      return app.request(path, {
+        method,
+        headers: { ...headers, ...opts.headers },
+        ...(body !== undefined ? { body } : {}),
+      });
     },
     async close() {
       await connection.close().catch(() => undefined);

@@ -56,7 +56,7 @@ describe('consent is re-checked at send time', () => {
     expect(await snapshotAudience(db, campaignId)).toBe(20);
     const env = new MockActivityEnvironment();
     const range = { campaignId, seqFrom: 1, seqTo: 20, batchWorkflowId: 'b1' };
-    const prepared: Awaited<ReturnType<typeof activities.prepareBatch>> = await env.run(activities.prepareBatch, range);
+    const prepared: Awaited<ReturnType<typeof activities.prepareBatch>> = await env.run((i: typeof range) => activities.prepareBatch(i), range);
     expect(prepared.filter((m) => m.status === 'queued')).toHaveLength(20);
 
     // STOP arrives between prepare and send.
@@ -66,7 +66,7 @@ describe('consent is re-checked at send time', () => {
       occurred_at: new Date(), proof: '{}', dedupe_key: `out:${c.phone}`,
     }))).execute();
 
-    const sent: Awaited<ReturnType<typeof activities.sendMessages>> = await env.run(activities.sendMessages, range);
+    const sent: Awaited<ReturnType<typeof activities.sendMessages>> = await env.run((i: typeof range) => activities.sendMessages(i), range);
     const byStatus = (s: string) => sent.messages.filter((m) => m.status === s).length;
     expect(byStatus('suppressed')).toBe(3);
     expect(byStatus('submitted')).toBe(17);
@@ -75,7 +75,7 @@ describe('consent is re-checked at send time', () => {
     expect(Object.keys(received)).toHaveLength(17);
 
     // A retried activity sends nothing again.
-    const again: Awaited<ReturnType<typeof activities.sendMessages>> = await env.run(activities.sendMessages, range);
+    const again: Awaited<ReturnType<typeof activities.sendMessages>> = await env.run((i: typeof range) => activities.sendMessages(i), range);
     expect(again.messages.filter((m) => m.status === 'submitted')).toHaveLength(17);
     expect(sandbox.stats().accepted).toBe(17);
     expect(sandbox.stats().duplicateSubmits).toBe(0);

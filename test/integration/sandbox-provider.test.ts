@@ -190,6 +190,38 @@ describe('sandbox provider', () => {
     expect(sandbox.stats()).toMatchObject({ submits: 2, rejected: 2, throttled: 1, accepted: 0 });
   });
 
+  it('returns retry with Retry-After on injected provider faults, and pauses on a wrong baseUrl', async () => {
+    const { sandbox, rx, adapter } = await setup({ behaviour: { serverErrorRate: 1 } });
+    expect(await adapter.send(req(1, rx))).toMatchObject({
+      outcome: 'retry',
+      retryAfterMs: 1000,
+      errorCode: '20503',
+    });
+    sandbox.setBehaviour({ serverErrorRate: 0 });
+    expect(await adapter.send(req(1, rx))).toMatchObject({ outcome: 'accepted' });
+    expect(sandbox.stats()).toMatchObject({ serverErrors: 1, submits: 1 });
+    const credentials = { apiKey: sandbox.apiKey, webhookSecret: sandbox.webhookSecret };
+    const wrongPath = createProviderAdapter({
+      id: 'c',
+      provider: 'sandbox',
+      config: { baseUrl: `${sandbox.url}/nope` },
+      credentials,
+    });
+    expect(await wrongPath.send(req(2, rx))).toMatchObject({ outcome: 'auth_failed' });
+  });
+
+  it('holds back late final DLRs, keeping their event timestamp', async () => {
+    const { sandbox, rx, adapter } = await setup({
+      behaviour: { lateRate: 1, lateDelayMs: 300, dlrDelayMs: { min: 0, max: 0 } },
+    });
+    const started = Date.now();
+    await adapter.send(req(1, rx));
+    await sandbox.waitForIdle(5_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    const final = dlrsOf(rx, adapter).find((d) => d.status === 'delivered');
+    expect(Date.parse(final?.eventAt ?? '')).toBeLessThan(started + 100);
+  });
+
   it('returns retry when the provider is unreachable', async () => {
     const sandbox = await startSandboxProvider();
     const baseUrl = sandbox.url;
@@ -214,7 +246,7 @@ describe('sandbox provider', () => {
 
   it('honours the outcome mix, predictably and identically for the same seed', async () => {
     const mix = { delivered: 0.6, undelivered: 0.15, failed: 0.1, rejected: 0.15 };
-    const count = 300;
+    const count = 200;
     const run = async () => {
       const { sandbox, rx, adapter } = await setup({ behaviour: { outcomes: mix, sendIntermediate: false } });
       const results: SendResult[] = [];

@@ -11,7 +11,7 @@ interface Vector {
   expected: Record<string, unknown>;
 }
 
-const vectors = readFileSync(new URL('../../../shared/reference/vectors.jsonl', import.meta.url), 'utf8')
+const vectors = readFileSync(new URL('../fixtures/vectors.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line) as Vector)
@@ -51,7 +51,7 @@ const runners: Record<string, (v: Vector) => void> = {
   V23: (v) => casesOf(v).forEach((c) => expectNormalized(c, v.expected)),
   V24: (v) => casesOf(v).forEach((c) => expectNormalized(c, v.expected)),
   V27: (v) => {
-    const rows = parse(v.input.csv as string, { columns: true }) as { name: string; phone: string }[];
+    const rows = parse<{ name: string; phone: string }>(v.input.csv as string, { columns: true });
     const region = v.input.default_region as CountryCode;
     const expected = v.expected.rows as { name: string; status?: string; reason?: string; e164?: string }[];
     const results = rows.map((row) => ({ name: row.name, result: normalizePhoneNumber(row.phone, region) }));

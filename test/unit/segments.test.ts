@@ -24,7 +24,7 @@ interface Vector {
   expected: SegmentExpectation | SegmentExpectation[];
 }
 
-const vectors = readFileSync(new URL('../../../shared/reference/vectors.jsonl', import.meta.url), 'utf8')
+const vectors = readFileSync(new URL('../fixtures/vectors.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line) as Vector)

@@ -126,6 +126,12 @@ function mapDlrStatus(
  * - `conn.config`: `{ baseUrl: string (http/https URL), timeoutMs?: number (ms, default 10,000) }`.
  * - `conn.credentials`: `{ apiKey, webhookSecret }`.
  *
+ * `send` maps: 200/201 → accepted; 400 → rejected, reason from the code (21610 opted_out, 21211
+ * invalid_number, 21612 carrier_rejected, 21614 not_sms_capable, others provider_error); 409
+ * (client_ref reused with other content) and other 4xx → rejected provider_error; 401/403, and
+ * 404/405 (wrong baseUrl) → auth_failed; 429, 5xx, timeout, network error or an unreadable 2xx →
+ * retry (with `Retry-After` in ms). Webhooks older or newer than 5 minutes are refused.
+ *
  * @throws {ProviderConfigError} when config or credentials are missing or malformed.
  */
 export function createSandboxAdapter(
@@ -190,6 +196,14 @@ export function createSandboxAdapter(
     const errorCode = body.code === undefined ? undefined : String(body.code);
     const errorText = body.message ?? `HTTP ${status}`;
     if (status === 401 || status === 403) return { outcome: 'auth_failed', errorText };
+    // No such endpoint: the connection's baseUrl is wrong. A connection-health problem like bad
+    // credentials; failing every message of a campaign for it would be wrong.
+    if (status === 404 || status === 405) {
+      return {
+        outcome: 'auth_failed',
+        errorText: `HTTP ${status} from ${baseUrl}/v1/messages: check config.baseUrl`,
+      };
+    }
     if (status === 429 || status >= 500) {
       const after = retryAfterMs(retryAfter, now());
       return {

@@ -50,6 +50,13 @@ export class SandboxIdleTimeoutError extends Error {
   }
 }
 
+interface Target {
+  secure: boolean;
+  hostname: string;
+  port: string;
+  path: string;
+}
+
 interface Entry {
   job: SandboxCallbackJob;
   attempts: number;
@@ -71,6 +78,7 @@ export class SandboxCallbackDispatcher {
   readonly #httpAgent = new http.Agent({ keepAlive: true, maxFreeSockets: 256 });
   readonly #httpsAgent = new https.Agent({ keepAlive: true, maxFreeSockets: 256 });
   readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #targets = new Map<string, Target>();
   // Taken slots are set to undefined so the entries can be collected before the next compaction.
   #queue: Array<Entry | undefined> = [];
   #queueHead = 0;
@@ -139,6 +147,25 @@ export class SandboxCallbackDispatcher {
     for (const w of waiters) w();
   }
 
+  /** Parsed callback URL, cached: every DLR of a connection goes to the same URL. Null if unusable. */
+  #target(url: string): Target | null {
+    let target = this.#targets.get(url);
+    if (target !== undefined) return target;
+    if (!URL.canParse(url)) return null;
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+    target = {
+      secure: parsed.protocol === 'https:',
+      // WHATWG keeps IPv6 literals bracketed; http.request wants them bare.
+      hostname: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: parsed.port,
+      path: `${parsed.pathname}${parsed.search}`,
+    };
+    if (this.#targets.size >= 1024) this.#targets.clear();
+    this.#targets.set(url, target);
+    return target;
+  }
+
   #pending(): number {
     return this.#timers.size + (this.#queue.length - this.#queueHead) + this.#inFlight;
   }
@@ -188,18 +215,19 @@ export class SandboxCallbackDispatcher {
       this.#pump();
       this.#checkIdle();
     };
-    let url: URL;
-    try {
-      url = new URL(job.url);
-    } catch {
+    const target = this.#target(job.url);
+    if (target === null) {
       finish(false);
       return;
     }
-    const secure = url.protocol === 'https:';
     const timestampS = Math.floor(this.#deps.now() / 1000);
-    const req = (secure ? https : http).request(url, {
+    const req = (target.secure ? https : http).request({
+      protocol: target.secure ? 'https:' : 'http:',
+      hostname: target.hostname,
+      port: target.port,
+      path: target.path,
       method: 'POST',
-      agent: secure ? this.#httpsAgent : this.#httpAgent,
+      agent: target.secure ? this.#httpsAgent : this.#httpAgent,
       timeout: behaviour.timeoutMs,
       headers: {
         'content-type': 'application/json',

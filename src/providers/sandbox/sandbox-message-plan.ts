@@ -121,48 +121,53 @@ export function planSandboxMessage(input: SandboxPlanInput, behaviour: SandboxBe
   // `failed` means it never left the provider, so there is no `sent` step (Twilio semantics, §1.2).
   const withSent = behaviour.sendIntermediate && outcome !== 'failed';
 
-  type Draft = Omit<SandboxPlannedDlr, 'seq' | 'duplicate'> & { tiebreak: number };
-  const drafts: Draft[] = [];
+  // `tiebreak` 1 sorts a reordered `sent` right after its final DLR, which has the same post time.
+  const drafts: Array<{ dlr: SandboxPlannedDlr; tiebreak: number }> = [];
   for (let g = 0; g < groups; g++) {
-    const part = groups > 1 ? { index: g + 1, total: groups } : undefined;
+    const partField = groups > 1 ? { part: { index: g + 1, total: groups } } : {};
     const finalAt = between(behaviour.dlrDelayMs, next());
     const finalPost = finalAt + (late ? behaviour.lateDelayMs : 0);
     if (withSent) {
       const sentAt = Math.floor(finalAt / 2);
-      // A reordered `sent` is posted right after its final one (tiebreak 1 sorts it after).
-      drafts.push({
+      const postOffsetMs = reorder ? finalPost : sentAt;
+      const dlr: SandboxPlannedDlr = {
         status: 'sent',
-        part,
+        seq: 0,
         eventOffsetMs: sentAt,
-        postOffsetMs: reorder ? finalPost : sentAt,
-        tiebreak: reorder ? 1 : 0,
-      });
+        postOffsetMs,
+        duplicate: false,
+        ...partField,
+      };
+      drafts.push({ dlr, tiebreak: reorder ? 1 : 0 });
     }
-    drafts.push({
+    const dlr: SandboxPlannedDlr = {
       status: outcome,
-      errorCode,
-      part,
+      seq: 0,
       eventOffsetMs: finalAt,
       postOffsetMs: finalPost,
-      tiebreak: 0,
-    });
+      duplicate: false,
+      ...partField,
+      ...(errorCode === undefined ? {} : { errorCode }),
+    };
+    drafts.push({ dlr, tiebreak: 0 });
   }
 
-  const byEvent = [...drafts].sort(
-    (x, y) =>
-      x.eventOffsetMs - y.eventOffsetMs || (x.status === 'sent' ? -1 : 0) - (y.status === 'sent' ? -1 : 0),
-  );
-  const seqOf = new Map(byEvent.map((d, i) => [d, i + 1]));
-  const byPost = [...drafts].sort((x, y) => x.postOffsetMs - y.postOffsetMs || x.tiebreak - y.tiebreak);
+  // seq follows event order (a `sent` first on ties); one group is built in that order already.
+  const byEvent =
+    groups === 1
+      ? drafts
+      : [...drafts].sort(
+          (x, y) =>
+            x.dlr.eventOffsetMs - y.dlr.eventOffsetMs ||
+            (x.dlr.status === 'sent' ? 0 : 1) - (y.dlr.status === 'sent' ? 0 : 1),
+        );
+  byEvent.forEach((d, i) => (d.dlr.seq = i + 1));
+  drafts.sort((x, y) => x.dlr.postOffsetMs - y.dlr.postOffsetMs || x.tiebreak - y.tiebreak);
 
   const dlrs: SandboxPlannedDlr[] = [];
-  for (const d of byPost) {
-    const { tiebreak: _tiebreak, ...rest } = d;
-    const planned: SandboxPlannedDlr = { ...rest, seq: seqOf.get(d) ?? 0, duplicate: false };
-    if (planned.errorCode === undefined) delete planned.errorCode;
-    if (planned.part === undefined) delete planned.part;
-    dlrs.push(planned);
-    if (next() < behaviour.duplicateRate) dlrs.push({ ...planned, duplicate: true });
+  for (const { dlr } of drafts) {
+    dlrs.push(dlr);
+    if (next() < behaviour.duplicateRate) dlrs.push({ ...dlr, duplicate: true });
   }
   return errorCode === undefined ? { outcome, dlrs } : { outcome, errorCode, dlrs };
 }
