@@ -101,9 +101,9 @@ export class SandboxEngine {
     });
   }
 
-  /** The current behaviour (with `optedOut` reflecting auto opt-outs). */
+  /** A copy of the current behaviour (with `optedOut` reflecting auto opt-outs). */
   behaviour(): SandboxBehaviour {
-    return { ...this.#behaviour, optedOut: [...this.#optedOut] };
+    return structuredClone({ ...this.#behaviour, optedOut: [...this.#optedOut] });
   }
 
   /**
