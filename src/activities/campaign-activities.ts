@@ -13,7 +13,8 @@ export function createCampaignActivities(deps: ActivityDeps) {
   return {
     /** Marks the campaign running and snapshots its audience (idempotent). @returns the audience size. */
     async startCampaign(input: { campaignId: string }): Promise<{ audienceSize: number }> {
-      await writeCampaignStatus(db, input.campaignId, 'running');
+      // Only from `created`: a pause that landed first must not be overwritten by a retried start.
+      await writeCampaignStatus(db, input.campaignId, 'running', { onlyFrom: 'created' });
       return { audienceSize: await snapshotAudience(db, input.campaignId) };
     },
 

@@ -56,17 +56,26 @@ export async function snapshotAudience(db: Db, campaignId: string): Promise<numb
   });
 }
 
-/** Sets a campaign's status, stamping started_at / completed_at on the way. */
-export async function setCampaignStatus(db: Db, campaignId: string, status: CampaignStatus): Promise<void> {
-  await db
+/**
+ * Sets a campaign's status, stamping started_at / completed_at on the way.
+ * @param options.onlyFrom change it only when the current status is this one.
+ */
+export async function setCampaignStatus(
+  db: Db,
+  campaignId: string,
+  status: CampaignStatus,
+  options: { onlyFrom?: CampaignStatus } = {},
+): Promise<void> {
+  let query = db
     .updateTable('campaigns')
     .set({
       status,
       ...(status === 'running' ? { started_at: sql<Date>`coalesce(started_at, now())` } : {}),
       ...(status === 'completed' || status === 'canceled' || status === 'failed' ? { completed_at: new Date() } : {}),
     })
-    .where('id', '=', campaignId)
-    .execute();
+    .where('id', '=', campaignId);
+  if (options.onlyFrom) query = query.where('status', '=', options.onlyFrom);
+  await query.execute();
 }
 
 /** Counts per variant, status and reason, from the messages projection. */

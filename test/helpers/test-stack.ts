@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { createProviderResolver } from '../../src/activities/provider-resolver.js';
 import { startApiServer } from '../../src/api/api-server.js';
 import type { ApiServer } from '../../src/api/api-server.js';
+import type { DlrDispatcherOptions } from '../../src/api/dlr-dispatcher.js';
 import { createAccount } from '../../src/db/account-repository.js';
 import type { Db } from '../../src/db/connection.js';
 import { CredentialCipher } from '../../src/providers/credential-cipher.js';
@@ -34,6 +35,8 @@ export interface TestStack {
   startWorker(): Promise<{ worker: Worker; done: Promise<void> }>;
   /** Inserts `n` contacts with current opt-in straight into the database (fast seeding). */
   seedContacts(n: number, attributes?: (i: number) => Record<string, string>): Promise<string[]>;
+  /** Creates a campaign over the API (one variant unless given) and returns its id. */
+  createCampaign(settings: Record<string, number>, variants?: { key: string; weight: number; body: string }[]): Promise<string>;
   /** Polls the campaign until its status is final; returns the GET body. */
   waitForCampaign(campaignId: string, timeoutMs: number): Promise<CampaignBody>;
   close(): Promise<void>;
@@ -48,7 +51,9 @@ export interface CampaignBody {
 }
 
 /** Builds a {@link TestStack}; `worker: false` leaves starting workers to the test. */
-export async function startTestStack(options: { sandbox?: SandboxBehaviourPatch; worker?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { sandbox?: SandboxBehaviourPatch; worker?: boolean; dispatcher?: DlrDispatcherOptions } = {},
+): Promise<TestStack> {
   const { db, url, drop } = await createTestDatabase();
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address: inject('temporalAddress') });
   const taskQueue = `test-${randomUUID()}`;
@@ -64,7 +69,7 @@ export async function startTestStack(options: { sandbox?: SandboxBehaviourPatch;
     taskQueue,
     host: '127.0.0.1',
     port: 0,
-    dispatcher: { flushIntervalMs: 100, sweepIntervalMs: 1_000, sweepMinAgeMs: 1_000 },
+    dispatcher: options.dispatcher ?? { flushIntervalMs: 100, sweepIntervalMs: 1_000, sweepMinAgeMs: 1_000 },
   });
   const workers: { worker: Worker; done: Promise<void> }[] = [];
   const startWorker = async () => {
@@ -137,6 +142,17 @@ export async function startTestStack(options: { sandbox?: SandboxBehaviourPatch;
         ids.push(...rows.map((r) => r.id));
       }
       return ids;
+    },
+    async createCampaign(settings, variants) {
+      const res = await call<{ id: string }>('POST', '/v1/campaigns', {
+        name: 'test campaign',
+        connection_id: conn.body.id,
+        sender: '+12015550100',
+        variants: variants ?? [{ key: 'A', weight: 1, body: 'Hi {{ first_name }}, reply STOP to opt out.' }],
+        settings,
+      });
+      if (res.status !== 201) throw new Error(`campaign create failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.id;
     },
     async waitForCampaign(campaignId, timeoutMs) {
       const deadline = Date.now() + timeoutMs;

@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { recordSubmits } from '../../src/db/message-repository.js';
+import { PROJECT_ROOT } from '../../src/project-root.js';
+import { formatSandboxSignatureHeader } from '../../src/providers/sandbox/sandbox-signature.js';
+import { countWhere, startTestStack } from '../helpers/test-stack.js';
+import type { TestStack } from '../helpers/test-stack.js';
+
+/** Every recipient the sandbox saw got exactly one message, and our stats match its records. */
+function expectExactlyOncePerRecipient(stack: TestStack, totals: Record<string, number>, recipients: number) {
+  const sb = stack.sandbox.stats({ includeRecipients: true });
+  expect(totals.messages).toBe(recipients);
+  expect(totals.pending).toBe(0);
+  expect(Object.values(sb.byRecipient).filter((n) => n !== 1)).toEqual([]);
+  expect(Object.keys(sb.byRecipient)).toHaveLength(sb.accepted);
+  expect(totals.sent).toBe(sb.accepted);
+  expect(totals.delivered).toBe(sb.outcomes.delivered);
+}
+
+describe('delivery promises under faults', () => {
+  let stack: TestStack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it('a worker killed with SIGKILL mid-send: a new worker completes the campaign, every recipient got exactly one message', async () => {
+    stack = await startTestStack({ worker: false, sandbox: { submitLatencyMs: { min: 40, max: 60 }, outcomes: { delivered: 1 } } });
+    await stack.seedContacts(2_000);
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'smsflow.js'), 'worker'], {
+      env: {
+        ...process.env,
+        DATABASE_URL: stack.databaseUrl,
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_TASK_QUEUE: stack.taskQueue,
+        PUBLIC_BASE_URL: stack.api.publicBaseUrl,
+        CREDENTIALS_KEY: stack.credentialsKey,
+        WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    const id = await stack.createCampaign({ batch_size: 200, max_concurrent_batches: 2, dlr_timeout_seconds: 120, flush_interval_ms: 300 });
+    const deadline = Date.now() + 60_000;
+    while (stack.sandbox.stats().accepted < 300) {
+      if (Date.now() > deadline) throw new Error('the child worker never started sending');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const atKill = stack.sandbox.stats().accepted;
+    expect(atKill).toBeLessThan(2_000); // really mid-send
+    await stack.startWorker();
+    const campaign = await stack.waitForCampaign(id, 180_000);
+    await stack.sandbox.waitForIdle(20_000);
+    expect(campaign.status).toBe('completed');
+    expectExactlyOncePerRecipient(stack, campaign.stats.totals, 2_000);
+    expect(stack.sandbox.stats().accepted).toBe(2_000);
+  });
+
+  it('receipts that beat the send response still land (the DLR arrives while the message is being submitted)', async () => {
+    stack = await startTestStack({
+      sandbox: { submitLatencyMs: { min: 150, max: 250 }, dlrDelayMs: { min: 0, max: 10 }, reorderRate: 0.3, duplicateRate: 0.3 },
+    });
+    await stack.seedContacts(300);
+    const id = await stack.createCampaign({ batch_size: 100, max_concurrent_batches: 3, dlr_timeout_seconds: 60, flush_interval_ms: 300 });
+    const campaign = await stack.waitForCampaign(id, 120_000);
+    await stack.sandbox.waitForIdle(10_000);
+    expect(campaign.status).toBe('completed');
+    expectExactlyOncePerRecipient(stack, campaign.stats.totals, 300);
+    expect(campaign.stats.totals.unknown).toBe(0);
+  });
+
+  it('with the in-memory signal path gone, the log sweeper alone delivers every acknowledged DLR', async () => {
+    // flushIntervalMs of 10 minutes: the dispatcher never signals from memory, as after an API crash
+    // right after its 2xx; only the sweep of webhook_events can deliver.
+    stack = await startTestStack({ dispatcher: { flushIntervalMs: 600_000, sweepIntervalMs: 500, sweepMinAgeMs: 200 } });
+    await stack.seedContacts(200);
+    const id = await stack.createCampaign({ batch_size: 100, max_concurrent_batches: 2, dlr_timeout_seconds: 60, flush_interval_ms: 300 });
+    const campaign = await stack.waitForCampaign(id, 120_000);
+    await stack.sandbox.waitForIdle(10_000);
+    expectExactlyOncePerRecipient(stack, campaign.stats.totals, 200);
+    expect(campaign.stats.totals.unknown).toBe(0);
+    expect(await countWhere(stack.db, 'webhook_events', `kind = 'dlr' AND signalled_at IS NULL`)).toBe(0);
+  });
+
+  it('a DLR that carries only the provider id, arriving before that id is recorded, is kept and matched later', async () => {
+    stack = await startTestStack({ worker: false });
+    const messageId = '0b000000-0000-4000-8000-000000000001';
+    await stack.db
+      .insertInto('messages')
+      .values({
+        id: messageId, account_id: stack.accountId, connection_id: stack.connectionId, sender: '+12015550100',
+        to_e164: '+12015550123', body: 'Hi', encoding: 'GSM-7', segments: 1, status: 'submitting',
+      })
+      .execute();
+    const path = `/v1/webhooks/${stack.connectionId}/dlr`;
+    const body = JSON.stringify({ id: 'SB0B00000123456789', status: 'delivered', timestamp: new Date().toISOString(), seq: 2 });
+    const signature = formatSandboxSignatureHeader(stack.sandbox.webhookSecret, Math.floor(Date.now() / 1000), stack.api.publicBaseUrl + path, body);
+    const res = await fetch(stack.api.url + path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-sandbox-signature': signature }, body });
+    expect(res.status).toBe(200);
+    expect(await countWhere(stack.db, 'webhook_events', `message_id IS NULL AND signalled_at IS NULL`)).toBe(1);
+
+    // The send response is recorded after the receipt.
+    await recordSubmits(stack.db, [{ id: messageId, status: 'submitted', providerMessageId: 'SB0B00000123456789' }]);
+    await new Promise((r) => setTimeout(r, 1_200)); // older than sweepMinAgeMs
+    await stack.api.dispatcher.sweep();
+    const row = await stack.db.selectFrom('messages').select(['status']).where('id', '=', messageId).executeTakeFirstOrThrow();
+    expect(row.status).toBe('delivered');
+    expect(await countWhere(stack.db, 'webhook_events', `signalled_at IS NULL`)).toBe(0);
+  });
+});
