@@ -1,4 +1,4 @@
-import type { CampaignRecord } from './campaign-api-repository.js';
+import type { CampaignRecord } from '../db/campaign-record-repository.js';
 
 /** The tunables shown in a campaign's `settings` (internal keys such as `request_sha256` are not). */
 const PUBLIC_SETTINGS = [

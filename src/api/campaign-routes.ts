@@ -12,8 +12,8 @@ import {
 import type { ApiDeps } from './api-deps.js';
 import { BEARER_SECURITY, requireApiKey } from './auth.js';
 import type { AuthEnv } from './auth.js';
-import { findCampaign, insertCampaign, listCampaigns } from './campaign-api-repository.js';
-import type { CampaignCursor } from './campaign-api-repository.js';
+import { findCampaign, insertCampaign, listCampaigns } from '../db/campaign-record-repository.js';
+import type { CampaignCursor } from '../db/campaign-record-repository.js';
 import { toCampaignJson } from './campaign-json.js';
 import {
   CampaignActionSchema,
@@ -28,7 +28,7 @@ import {
 import { createCampaignWorkflowClient, CampaignWorkflowNotRunningError } from './campaign-workflow-client.js';
 import type { CampaignAction } from './campaign-workflow-client.js';
 import { canonicalJson } from './canonical-json.js';
-import { findConnection } from './connection-repository.js';
+import { findConnection } from '../db/provider-connection-repository.js';
 import { problemResponseSpec } from './problem.js';
 import { validationHook } from './validation-hook.js';
 

@@ -6,8 +6,8 @@ import { NotFoundError, ValidationError } from './api-error.js';
 import type { ApiDeps } from './api-deps.js';
 import { BEARER_SECURITY, requireApiKey } from './auth.js';
 import type { AuthEnv } from './auth.js';
-import { findConnection, insertConnection, listConnections } from './connection-repository.js';
-import type { ConnectionRecord } from './connection-repository.js';
+import { findConnection, insertConnection, listConnections } from '../db/provider-connection-repository.js';
+import type { ConnectionRecord } from '../db/provider-connection-repository.js';
 import {
   ConnectionIdParams,
   ConnectionListSchema,

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { ApiError, ValidationError } from './api-error.js';
 import type { FieldError } from './api-error.js';
+import { WebhookPayloadError } from '../providers/provider-adapter.js';
 
 /** Media type of every error response (RFC 9457 §3). */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -63,13 +64,19 @@ function make(code: string, title: string, status: number, detail: string, insta
 /**
  * Translates any thrown value into a problem: {@link ApiError}s keep their status, code and
  * message; hono's `HTTPException`s (malformed JSON, 415 from the OpenAPI media-type gate) map by
- * status; anything else is a 500 whose detail reveals nothing internal.
+ * status; a provider payload that cannot be parsed ({@link WebhookPayloadError}) is a 400 naming
+ * the field; anything else is a 500 whose detail reveals nothing internal.
  * @param instance the request path, echoed as `instance`.
  */
 export function problemFromError(err: unknown, instance?: string): Problem {
   if (err instanceof ApiError) {
     const problem = make(err.code, err.title, err.status, err.message, instance);
     if (err instanceof ValidationError) problem.errors = err.errors;
+    return problem;
+  }
+  if (err instanceof WebhookPayloadError) {
+    const problem = make(err.code, 'Bad request', 400, err.message, instance);
+    problem.errors = [{ field: err.field, reason: err.message }];
     return problem;
   }
   if (err instanceof HTTPException && err.status < 500) {

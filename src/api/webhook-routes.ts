@@ -8,7 +8,7 @@ import { findMessagesForDlr } from '../db/message-repository.js';
 import { insertWebhookEvents } from '../db/webhook-event-repository.js';
 import type { PendingDlr } from '../db/webhook-event-repository.js';
 import type { WebhookRequest } from '../providers/provider-adapter.js';
-import { WebhookPayloadError } from '../providers/provider-adapter.js';
+import { NotFoundError, UnauthorizedError } from './api-error.js';
 import type { DlrDispatcher } from './dlr-dispatcher.js';
 
 /** Dependencies of the provider webhook routes. */
@@ -22,13 +22,6 @@ export interface WebhookRoutesDeps {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function problem(status: number, title: string, detail: string, extra: Record<string, unknown> = {}): Response {
-  return new Response(JSON.stringify({ type: `about:blank`, title, status, detail, ...extra }), {
-    status,
-    headers: { 'content-type': 'application/problem+json' },
-  });
-}
 
 /**
  * `POST /:connectionId/dlr` and `POST /:connectionId/mo` (mounted at `/v1/webhooks`): verify the
@@ -47,30 +40,30 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Hono {
     return { url: `${deps.publicBaseUrl}${url.pathname}${url.search}`, method: c.req.raw.method, headers, rawBody: await c.req.raw.text() };
   };
 
-  const resolve = async (connectionId: string) => {
+  /**
+   * The connection and the verified request. Malformed payloads throw WebhookPayloadError from the
+   * adapter's parse (400 in the app's onError); everything here fails before anything is written.
+   * @throws NotFoundError for an unknown connection; UnauthorizedError for a bad signature.
+   */
+  const authenticate = async (c: { req: { raw: Request; path: string; url: string; param(name: 'connectionId'): string } }, kind: 'dlr' | 'mo') => {
+    let resolved;
     try {
-      return await deps.providers.get(connectionId);
+      resolved = await deps.providers.get(c.req.param('connectionId'));
     } catch (err) {
-      if (err instanceof ConnectionNotFoundError) return null;
+      if (err instanceof ConnectionNotFoundError) throw new NotFoundError('unknown webhook endpoint');
       throw err;
     }
+    const req = await readRequest(c);
+    if (!resolved.adapter.verifyWebhook(req)) {
+      deps.logger.warn({ connectionId: resolved.connection.id, kind }, 'webhook refused: bad or missing signature');
+      throw new UnauthorizedError('webhook signature missing or invalid');
+    }
+    return { resolved, req };
   };
 
   app.post('/:connectionId/dlr', async (c) => {
-    const resolved = await resolve(c.req.param('connectionId'));
-    if (!resolved) return problem(404, 'Not Found', 'unknown webhook endpoint');
-    const req = await readRequest(c);
-    if (!resolved.adapter.verifyWebhook(req)) {
-      deps.logger.warn({ connectionId: resolved.connection.id, kind: 'dlr' }, 'webhook refused: bad or missing signature');
-      return problem(401, 'Unauthorized', 'webhook signature missing or invalid');
-    }
-    let dlrs;
-    try {
-      dlrs = resolved.adapter.parseDlr(req);
-    } catch (err) {
-      if (err instanceof WebhookPayloadError) return problem(400, 'Bad Request', err.message, { errors: [{ field: err.field, reason: err.message }] });
-      throw err;
-    }
+    const { resolved, req } = await authenticate(c, 'dlr');
+    const dlrs = resolved.adapter.parseDlr(req);
     const messages = await findMessagesForDlr(
       deps.db,
       resolved.connection.id,
@@ -109,20 +102,8 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Hono {
   });
 
   app.post('/:connectionId/mo', async (c) => {
-    const resolved = await resolve(c.req.param('connectionId'));
-    if (!resolved) return problem(404, 'Not Found', 'unknown webhook endpoint');
-    const req = await readRequest(c);
-    if (!resolved.adapter.verifyWebhook(req)) {
-      deps.logger.warn({ connectionId: resolved.connection.id, kind: 'mo' }, 'webhook refused: bad or missing signature');
-      return problem(401, 'Unauthorized', 'webhook signature missing or invalid');
-    }
-    let mos;
-    try {
-      mos = resolved.adapter.parseMo(req);
-    } catch (err) {
-      if (err instanceof WebhookPayloadError) return problem(400, 'Bad Request', err.message, { errors: [{ field: err.field, reason: err.message }] });
-      throw err;
-    }
+    const { resolved, req } = await authenticate(c, 'mo');
+    const mos = resolved.adapter.parseMo(req);
     const accountId = resolved.connection.accountId;
     let duplicates = 0;
     await deps.db.transaction().execute(async (trx) => {

@@ -173,7 +173,7 @@ export async function sendBatchWorkflow(input: SendBatchInput): Promise<BatchRes
     await condition(() => !paused || canceled);
     if (canceled) break;
     const scope = new CancellationScope();
-    const stopOnPause = condition(() => paused || canceled).then(() => scope.cancel());
+    void condition(() => paused || canceled).then(() => scope.cancel());
     try {
       const result = await scope.run(() =>
         sendMessages({ campaignId: input.campaignId, batchWorkflowId, seqFrom: input.seqFrom, seqTo: input.seqTo }),
@@ -184,7 +184,6 @@ export async function sendBatchWorkflow(input: SendBatchInput): Promise<BatchRes
       if (!isCancellation(err)) throw err;
       await CancellationScope.nonCancellable(resync);
     }
-    void stopOnPause;
     if (!paused && !canceled) break;
   }
   if (canceled) {
@@ -192,12 +191,16 @@ export async function sendBatchWorkflow(input: SendBatchInput): Promise<BatchRes
     await resync();
   }
 
-  // 3. Wait for DLRs, flushing as they come, until all final or the DLR timeout passes.
+  // 3. Wait for DLRs until all final or the DLR timeout passes. A timer runs only while receipts
+  //    flow (one coalescing window per flush), never as a poll: a 72-hour DLR timeout with nothing
+  //    arriving costs one timer, not one per flush interval.
+  await flush();
   const deadline = Date.now() + input.dlrTimeoutMs;
   while (!allFinal()) {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) break;
-    await condition(() => allFinal(), Math.min(input.flushIntervalMs, remaining));
+    const arrived = await condition(() => allFinal() || dirty.size > 0, Math.max(deadline - Date.now(), 1));
+    if (!arrived) break;
+    const window = Math.min(input.flushIntervalMs, deadline - Date.now());
+    if (!allFinal() && window > 0) await condition(() => allFinal(), window);
     await flush();
   }
   for (const [id, s] of states) if (!isFinalStatus(s.status)) apply(id, { type: 'DLR_TIMEOUT' });

@@ -112,3 +112,36 @@ describe('delivery promises under faults', () => {
     expect(await countWhere(stack.db, 'webhook_events', `signalled_at IS NULL`)).toBe(0);
   });
 });
+
+describe('receipts that never come, and come late', () => {
+  let stack: TestStack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it('messages without a final DLR become unknown at the DLR timeout without polling timers; a late DLR then upgrades them', async () => {
+    stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 }, lateRate: 1, lateDelayMs: 6_000, dlrDelayMs: { min: 0, max: 50 } } });
+    await stack.seedContacts(50);
+    const id = await stack.createCampaign({ batch_size: 50, max_concurrent_batches: 1, dlr_timeout_seconds: 3, flush_interval_ms: 200 });
+    const campaign = await stack.waitForCampaign(id, 60_000);
+    expect(campaign.stats.totals.unknown).toBe(50);
+    expect(campaign.stats.totals.reasons.dlr_timeout).toBe(50);
+
+    // Waiting 3 s with a 200 ms flush interval: timers only while receipts flowed, not 15 polls.
+    const history = await stack.env.client.workflow.getHandle(`campaign/${id}/batch/1`).fetchHistory();
+    const timers = (history.events ?? []).filter((e) => e.timerStartedEventAttributes).length;
+    expect(timers).toBeLessThan(8);
+
+    // The late receipts reach closed batches and are applied with the same machine: unknown → delivered.
+    await stack.sandbox.waitForIdle(20_000);
+    const deadline = Date.now() + 20_000;
+    let delivered = 0;
+    while (delivered < 50 && Date.now() < deadline) {
+      await stack.api.dispatcher.sweep();
+      delivered = await countWhere(stack.db, 'messages', `status = 'delivered'`);
+      if (delivered < 50) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(delivered).toBe(50);
+  });
+});

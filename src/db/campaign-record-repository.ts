@@ -7,9 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../db/connection.js';
-import type { CampaignRow } from '../db/database.js';
-import { isUuid } from '../db/contact-repository.js';
+import type { Db } from './connection.js';
+import type { CampaignRow } from './database.js';
+import { isUuid } from './contact-repository.js';
 
 /** A variant as stored. */
 export interface CampaignVariantRecord {

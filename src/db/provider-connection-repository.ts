@@ -7,8 +7,8 @@
  */
 import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
-import type { Db } from '../db/connection.js';
-import type { ProviderConnectionsTable } from '../db/database.js';
+import type { Db } from './connection.js';
+import type { ProviderConnectionsTable } from './database.js';
 
 /** A connection as the API may show it: everything but the encrypted credentials. */
 export type ConnectionRecord = Omit<Selectable<ProviderConnectionsTable>, 'credentials_encrypted'> & {
