@@ -14,7 +14,7 @@ import {
   unsentMessagesInRange,
 } from '../db/message-repository.js';
 import type { MessageStateRow, StateUpdate, SubmitRecord } from '../db/message-repository.js';
-import { matchParkedDlrs } from '../db/webhook-event-repository.js';
+import { markApplied, matchParkedDlrs } from '../db/webhook-event-repository.js';
 import type { DlrSignalEvent } from '../workflows/send-batch-workflow.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { TemplateRenderer } from './template-renderer.js';
@@ -78,7 +78,7 @@ export function createBatchActivities(deps: ActivityDeps) {
         let status: NewMessage['status'] = 'queued';
         let reason: FailureReason | null = null;
         if (r.consent !== 'opted_in') [status, reason] = ['suppressed', r.consent === 'opted_out' ? 'opted_out' : 'no_consent'];
-        else if (!rendered.ok) [status, reason] = ['suppressed', 'missing_field'];
+        else if (!rendered.ok) [status, reason] = ['suppressed', rendered.reason];
         rows.push({
           id: randomUUID(),
           account_id: campaign.account_id,
@@ -201,9 +201,16 @@ export function createBatchActivities(deps: ActivityDeps) {
       return messageStatesInRange(db, input.campaignId, input.seqFrom, input.seqTo);
     },
 
-    /** Writes state changes decided by the workflow; monotonic (see flushStates). */
-    async flushMessageStates(input: { updates: StateUpdate[] }): Promise<number> {
-      return flushStates(db, input.updates);
+    /**
+     * Writes state changes decided by the workflow (monotonic, see flushStates) and, in the same
+     * transaction, marks the receipts they came from as applied.
+     */
+    async flushMessageStates(input: { updates: StateUpdate[]; appliedEventIds?: string[] }): Promise<number> {
+      return db.transaction().execute(async (trx) => {
+        const n = await flushStates(trx, input.updates);
+        await markApplied(trx, input.appliedEventIds ?? []);
+        return n;
+      });
     },
 
     /** Marks the range's still-queued messages `suppressed` with `reason` (cancel). */

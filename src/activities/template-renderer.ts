@@ -1,6 +1,9 @@
 import { Liquid } from 'liquidjs';
 import type { Template } from 'liquidjs';
 
+/** Longest rendered message sent, characters (10 concatenated GSM-7 segments are 1,530 septets). */
+export const MAX_RENDERED_CHARS = 1600;
+
 /** The outcome of rendering one message. */
 export type RenderResult = { ok: true; text: string } | { ok: false; reason: 'missing_field' | 'template_error'; detail: string };
 
@@ -15,7 +18,17 @@ export type RenderResult = { ok: true; text: string } | { ok: false; reason: 'mi
  * reaches a recipient.
  */
 export class TemplateRenderer {
-  private readonly engine = new Liquid({ strictFilters: true, cache: false });
+  /**
+   * A tenant's template must not stall the worker or mint a 150-segment message: liquidjs' own
+   * limits bound parse size (characters), render time (ms) and memory per render.
+   */
+  private readonly engine = new Liquid({
+    strictFilters: true,
+    cache: false,
+    parseLimit: 10_000,
+    renderLimit: 100,
+    memoryLimit: 1_000_000,
+  });
   private readonly parsed = new Map<string, Template[]>();
 
   /** Parses `source` (cached). @throws liquidjs' ParseError on a malformed template. */
@@ -39,6 +52,9 @@ export class TemplateRenderer {
     }
     try {
       const text = String(this.engine.renderSync(tpl, scope)).trim();
+      if (text.length > MAX_RENDERED_CHARS) {
+        return { ok: false, reason: 'template_error', detail: `rendered text is ${text.length} characters, over ${MAX_RENDERED_CHARS}` };
+      }
       if (/\{\{|\{%/.test(text)) return { ok: false, reason: 'missing_field', detail: 'unrendered placeholder in output' };
       return { ok: true, text };
     } catch (err) {

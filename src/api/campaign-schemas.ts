@@ -7,7 +7,8 @@ const templates = new TemplateRenderer();
 /** Longest variant body accepted, characters (10 concatenated GSM-7 segments ≈ 1,530). */
 export const MAX_BODY_CHARS = 1600;
 
-const VariantBody = z.object({
+// Request schemas are strict: a misspelled field (`audiance`, `wieght`) is a 422, never silently dropped.
+const VariantBody = z.strictObject({
   key: z
     .string()
     .regex(/^[A-Z]$/, 'must be one capital letter A..Z')
@@ -38,7 +39,7 @@ const VariantBody = z.object({
 
 /** Campaign tunables with their ranges and defaults (sent to the workflow as CampaignRunOptions). */
 export const CampaignSettingsSchema = z
-  .object({
+  .strictObject({
     batch_size: z.number().int().min(50).max(1000).default(500),
     max_concurrent_batches: z.number().int().min(1).max(50).default(4),
     dlr_timeout_seconds: z.number().int().min(1).max(259_200).default(3600),
@@ -49,7 +50,7 @@ export const CampaignSettingsSchema = z
 
 /** Body of `POST /v1/campaigns`. */
 export const CreateCampaignBody = z
-  .object({
+  .strictObject({
     name: z.string().trim().min(1).max(200),
     connection_id: z.string().min(1),
     sender: z
@@ -72,7 +73,7 @@ export const CreateCampaignBody = z
         });
       }),
     audience: z
-      .object({
+      .strictObject({
         filter: z
           .record(z.string(), z.string())
           .default({})
@@ -80,7 +81,7 @@ export const CreateCampaignBody = z
       })
       .prefault({}),
     fields: z
-      .record(z.string(), z.union([z.string(), z.number()]))
+      .record(z.string().max(64), z.union([z.string().max(500), z.number()]))
       .default({})
       .openapi({ description: 'Campaign-level template fields, `{{ campaign.<name> }}`.' }),
     settings: CampaignSettingsSchema.prefault({}),

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 
 /** Body of `POST /v1/connections`. */
 export const CreateConnectionBody = z
-  .object({
+  .strictObject({
     provider: z.string().min(1).max(64).openapi({ example: 'sandbox' }),
     name: z.string().trim().min(1).max(200),
     config: z

@@ -5,19 +5,21 @@ import type { Db } from '../db/connection.js';
 import { flushStates } from '../db/message-repository.js';
 import { markSignalled, pendingDlrs, toDlrSignalEvent } from '../db/webhook-event-repository.js';
 import type { PendingDlr } from '../db/webhook-event-repository.js';
-import { applyMessageEvent, initialMessageState } from '../domain/message-machine.js';
+import { applyMessageEvent } from '../domain/message-machine.js';
+import { storedMessageState, toDlrEvent } from '../domain/dlr-event.js';
 import type { FailureReason } from '../domain/message-status.js';
 import { dlrEventsSignal } from '../workflows/send-batch-workflow.js';
-import type { DlrSignalEvent } from '../workflows/send-batch-workflow.js';
 
 /** Tunables of {@link DlrDispatcher}. */
 export interface DlrDispatcherOptions {
-  /** How long events are coalesced before one signal per workflow is sent, ms; default 250. */
+  /** How long events are coalesced before one signal per workflow is sent, ms; default 500. */
   flushIntervalMs?: number;
   /** How often the log is swept for events that were never signalled, ms; default 5,000. */
   sweepIntervalMs?: number;
   /** Events younger than this are left to the in-memory path by the sweeper, ms; default 3,000. */
   sweepMinAgeMs?: number;
+  /** Signalled events whose state is still not persisted after this long are re-delivered, ms; default 60,000. */
+  redeliverAfterMs?: number;
 }
 
 /**
@@ -25,9 +27,11 @@ export interface DlrDispatcherOptions {
  * persist, answer, signal"). Webhook handlers enqueue events only after they are committed to
  * `webhook_events` and the provider got its 2xx; the dispatcher coalesces them into one
  * `dlrEvents` signal per workflow per interval (a message must cost a fraction of a Temporal
- * action), then stamps `signalled_at`. A sweeper re-sends anything still unsignalled from the log —
+ * action), then stamps `signalled_at`; the batch stamps `applied_at` when the resulting state is in
+ * PostgreSQL. A sweeper re-sends anything still unsignalled from the log —
  * after an API crash, a signal error, or a DLR that arrived before its send was recorded — so a
- * callback that got a 2xx is never lost. A DLR for a batch that already finished (a late receipt)
+ * callback that got a 2xx is never lost; and anything signalled but never applied (a batch that
+ * closed right after accepting it) after `redeliverAfterMs`. A DLR for a batch that already finished (a late receipt)
  * is applied to the messages table directly with the same message machine.
  */
 export class DlrDispatcher {
@@ -48,7 +52,7 @@ export class DlrDispatcher {
 
   /** Starts the coalescing and sweeping timers. */
   start(): void {
-    this.flushTimer = setInterval(() => void this.flush(), this.options.flushIntervalMs ?? 250);
+    this.flushTimer = setInterval(() => void this.flush(), this.options.flushIntervalMs ?? 500);
     this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepIntervalMs ?? 5_000);
   }
 
@@ -74,7 +78,7 @@ export class DlrDispatcher {
   /** Picks up unsignalled events from the log (older than sweepMinAgeMs). Never throws. */
   async sweep(): Promise<number> {
     try {
-      const pending = await pendingDlrs(this.db, this.options.sweepMinAgeMs ?? 3_000, 5_000);
+      const pending = await pendingDlrs(this.db, this.options.sweepMinAgeMs ?? 3_000, 5_000, this.options.redeliverAfterMs ?? 60_000);
       this.enqueue(pending);
       await this.flush();
       return pending.length;
@@ -98,8 +102,10 @@ export class DlrDispatcher {
     await Promise.all(
       [...byWorkflow.entries()].map(async ([workflowId, events]) => {
         try {
+          let applied = false;
           if (!workflowId) {
             await this.applyDirectly(events);
+            applied = true;
           } else {
             try {
               await this.temporal.getHandle(workflowId).signal(dlrEventsSignal, {
@@ -110,9 +116,10 @@ export class DlrDispatcher {
             } catch (err) {
               if (!(err instanceof WorkflowNotFoundError)) throw err;
               await this.applyDirectly(events); // the batch already finished: a late receipt
+              applied = true;
             }
           }
-          await markSignalled(this.db, events.map((e) => e.id));
+          await markSignalled(this.db, events.map((e) => e.id), applied);
         } catch (err) {
           // Left unsignalled in the log: the sweeper retries.
           this.metrics.errors += 1;
@@ -131,24 +138,22 @@ export class DlrDispatcher {
       .select(['id', 'status', 'status_reason', 'segments'])
       .where('id', 'in', events.map((e) => e.messageId))
       .execute();
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const updates = [];
+    // Receipts for the same message apply in order, on top of each other (multi-part roll-up).
+    const states = new Map(rows.map((r) => [r.id, storedMessageState(r.status, r.status_reason as FailureReason | null, r.segments)]));
+    const changedIds = new Set<string>();
     for (const e of events) {
-      const row = byId.get(e.messageId);
-      if (!row) continue;
-      const ev: DlrSignalEvent = toDlrSignalEvent(e.id, e.messageId, e.normalized);
-      const start = { ...initialMessageState(row.status), ...(row.status_reason ? { reason: row.status_reason as FailureReason } : {}) };
-      const { state, changed } = applyMessageEvent(start, {
-        type: 'DLR',
-        status: ev.status,
-        ...(ev.reason ? { reason: ev.reason } : {}),
-        ...(ev.errorCode ? { errorCode: ev.errorCode } : {}),
-        ...(ev.providerStatus ? { providerStatus: ev.providerStatus } : {}),
-      });
+      const current = states.get(e.messageId);
+      if (!current) continue;
+      const { state, changed } = applyMessageEvent(current, toDlrEvent(e.normalized));
       if (changed) {
-        updates.push({ id: row.id, status: state.status, reason: state.reason ?? null, errorCode: state.errorCode ?? null, providerStatus: state.providerStatus ?? null });
+        states.set(e.messageId, state);
+        changedIds.add(e.messageId);
       }
     }
+    const updates = [...changedIds].map((id) => {
+      const s = states.get(id)!;
+      return { id, status: s.status, reason: s.reason ?? null, errorCode: s.errorCode ?? null, providerStatus: s.providerStatus ?? null };
+    });
     await flushStates(this.db, updates);
     this.metrics.appliedDirectly += events.length;
   }

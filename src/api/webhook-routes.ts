@@ -6,6 +6,7 @@ import { ConnectionNotFoundError } from '../activities/provider-resolver.js';
 import type { Db } from '../db/connection.js';
 import { findMessagesForDlr } from '../db/message-repository.js';
 import { insertWebhookEvents } from '../db/webhook-event-repository.js';
+import { dlrCouldChange } from '../domain/dlr-event.js';
 import type { PendingDlr } from '../db/webhook-event-repository.js';
 import type { WebhookRequest } from '../providers/provider-adapter.js';
 import { NotFoundError, UnauthorizedError } from './api-error.js';
@@ -72,13 +73,15 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Hono {
     );
     const byOurId = new Map(messages.map((m) => [m.id, m]));
     const byProviderId = new Map(messages.filter((m) => m.provider_message_id).map((m) => [m.provider_message_id!, m]));
+    // A receipt that cannot change its message (an intermediate `sent` after the send was recorded, a
+    // repeat of the final state) is logged as handled: no signal, no Temporal action.
     const rows = dlrs.map((d) => {
       const m = (d.ourMessageId ? byOurId.get(d.ourMessageId) : undefined) ?? byProviderId.get(d.providerMessageId);
-      return { dlr: d, message: m };
+      return { dlr: d, message: m, handled: m !== undefined && !dlrCouldChange(m.status, d) };
     });
     const inserted = await insertWebhookEvents(
       deps.db,
-      rows.map(({ dlr, message }) => ({
+      rows.map(({ dlr, message, handled }) => ({
         connectionId: resolved.connection.id,
         accountId: resolved.connection.accountId,
         kind: 'dlr' as const,
@@ -89,13 +92,14 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Hono {
         normalized: { ...dlr },
         rawBody: req.rawBody,
         contentType: req.headers['content-type'] ?? null,
+        handled,
       })),
     );
     const insertedKeys = new Map(inserted.map((i) => [i.dedupeKey, i.id]));
     const pending: PendingDlr[] = [];
-    for (const { dlr, message } of rows) {
+    for (const { dlr, message, handled } of rows) {
       const id = insertedKeys.get(dlr.dedupeKey);
-      if (id && message) pending.push({ id, messageId: message.id, workflowId: message.batch_workflow_id ?? '', normalized: dlr });
+      if (id && message && !handled) pending.push({ id, messageId: message.id, workflowId: message.batch_workflow_id ?? '', normalized: dlr });
     }
     deps.dispatcher.enqueue(pending);
     return c.json({ received: dlrs.length, duplicates: dlrs.length - inserted.length });

@@ -168,6 +168,7 @@ export interface WebhookEventsTable {
   content_type: string | null;
   received_at: Timestamp;
   signalled_at: NullableTimestamp;
+  applied_at: NullableTimestamp;
 }
 
 export interface InboundMessagesTable {

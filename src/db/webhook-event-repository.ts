@@ -15,6 +15,8 @@ export interface NewWebhookEvent {
   normalized: Record<string, unknown>;
   rawBody: string;
   contentType: string | null;
+  /** Logged as already handled: the receipt changes nothing for its message (see dlrCouldChange). */
+  handled?: boolean;
 }
 
 /** A logged DLR event that still has to reach its workflow. */
@@ -46,6 +48,8 @@ export async function insertWebhookEvents(db: Db, events: NewWebhookEvent[]): Pr
         normalized: JSON.stringify(e.normalized),
         raw_body: e.rawBody,
         content_type: e.contentType,
+        signalled_at: e.handled ? new Date() : null,
+        applied_at: e.handled ? new Date() : null,
       })),
     )
     .onConflict((oc) => oc.columns(['connection_id', 'kind', 'dedupe_key']).doNothing())
@@ -85,10 +89,13 @@ export async function matchParkedDlrs(db: Db, connectionId: string, providerIds:
 }
 
 /**
- * Re-attempts correlation of unmatched DLRs older than `minAgeMs` (the send was being recorded when
- * they arrived) and returns every matched-but-unsignalled DLR older than `minAgeMs`, oldest first.
+ * What the sweeper must (re-)deliver, oldest first, at most `limit`:
+ * - DLRs never signalled, older than `minAgeMs` (after first re-attempting correlation of unmatched
+ *   ones: their send was being recorded when they arrived);
+ * - DLRs signalled more than `redeliverAfterMs` ago whose state never reached PostgreSQL (the batch
+ *   closed right after accepting the signal). Re-delivery is safe: workflows dedupe on the event id.
  */
-export async function pendingDlrs(db: Db, minAgeMs: number, limit: number): Promise<PendingDlr[]> {
+export async function pendingDlrs(db: Db, minAgeMs: number, limit: number, redeliverAfterMs = 60_000): Promise<PendingDlr[]> {
   await sql`
     UPDATE webhook_events e SET message_id = m.id, workflow_id = m.batch_workflow_id
     FROM messages m
@@ -99,9 +106,14 @@ export async function pendingDlrs(db: Db, minAgeMs: number, limit: number): Prom
     .selectFrom('webhook_events')
     .select(['id', 'message_id', 'workflow_id', 'normalized'])
     .where('kind', '=', 'dlr')
-    .where('signalled_at', 'is', null)
     .where('message_id', 'is not', null)
-    .where('received_at', '<', sql<Date>`now() - make_interval(secs => ${minAgeMs / 1000})`)
+    .where('applied_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('signalled_at', 'is', null), eb('received_at', '<', sql<Date>`now() - make_interval(secs => ${minAgeMs / 1000})`)]),
+        eb('signalled_at', '<', sql<Date>`now() - make_interval(secs => ${redeliverAfterMs / 1000})`),
+      ]),
+    )
     .orderBy('id')
     .limit(limit)
     .execute();
@@ -113,8 +125,19 @@ export async function pendingDlrs(db: Db, minAgeMs: number, limit: number): Prom
   }));
 }
 
-/** Marks events as delivered to their workflow (or applied directly). */
-export async function markSignalled(db: Db, ids: string[]): Promise<void> {
+/** Marks events as accepted by their workflow; with `applied`, also as persisted in the messages table. */
+export async function markSignalled(db: Db, ids: string[], applied = false): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('webhook_events').set({ signalled_at: new Date() }).where('id', 'in', ids).execute();
+  const now = new Date();
+  await db
+    .updateTable('webhook_events')
+    .set({ signalled_at: now, ...(applied ? { applied_at: now } : {}) })
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/** Marks events whose resulting message state is now in PostgreSQL (or that changed nothing). */
+export async function markApplied(db: Db, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('webhook_events').set({ applied_at: new Date() }).where('id', 'in', ids).where('applied_at', 'is', null).execute();
 }

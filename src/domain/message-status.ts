@@ -122,6 +122,7 @@ export type FailureReason =
   | 'provider_error'
   | 'unknown'
   | 'missing_field'
+  | 'template_error'
   | 'quiet_hours'
   | 'no_consent'
   | 'dlr_timeout';

@@ -51,6 +51,8 @@ export interface CampaignCarry {
   nextBatchNo: number;
   inFlight: number[];
   completedBatches: number;
+  /** Batches that failed (reported through batchCompleted with `failed`). */
+  failedBatches?: number;
   counts: MessageCounts;
   paused: boolean;
   canceled: boolean;
@@ -72,6 +74,7 @@ export interface CampaignProgress {
   batchesStarted: number;
   batchesCompleted: number;
   batchesInFlight: number;
+  batchesFailed: number;
   /** Counts reported by completed batches (a batch reports once all its messages are final). */
   counts: MessageCounts;
   /** Continue-as-new runs so far. */
@@ -143,6 +146,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     batchesStarted: carry.nextBatchNo - 1,
     batchesCompleted: carry.completedBatches,
     batchesInFlight: inFlight.size,
+    batchesFailed: carry.failedBatches ?? 0,
     counts: carry.counts,
     runs: carry.runs,
   });
@@ -153,9 +157,10 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     );
   };
 
-  setHandler(batchCompletedSignal, ({ batchNo, counts }) => {
+  setHandler(batchCompletedSignal, ({ batchNo, counts, failed }) => {
     if (!inFlight.delete(batchNo)) return; // duplicate delivery
     carry.completedBatches += 1;
+    if (failed) carry.failedBatches = (carry.failedBatches ?? 0) + 1;
     addMessageCounts(carry.counts, counts);
   });
   setHandler(pauseCampaignSignal, async () => {

@@ -15,7 +15,8 @@ import type { BatchMessageState } from '../activities/batch-activities.js';
 import type { MessageCounts } from '../domain/message-counts.js';
 import { countStatuses } from '../domain/message-counts.js';
 import type { MessageEvent, MessageState } from '../domain/message-machine.js';
-import { applyMessageEvent, initialMessageState } from '../domain/message-machine.js';
+import { applyMessageEvent } from '../domain/message-machine.js';
+import { storedMessageState, toDlrEvent } from '../domain/dlr-event.js';
 import { isFinalStatus, statusRank } from '../domain/message-status.js';
 import type { DeliveryStatus, FailureReason } from '../domain/message-status.js';
 
@@ -54,6 +55,8 @@ export interface DlrSignalEvent {
 export interface BatchResult {
   batchNo: number;
   counts: MessageCounts;
+  /** Set when the batch failed; its messages that are not final stay as they were. */
+  failed?: string;
 }
 
 /** Delivery receipts for messages of this batch (sent by the webhook dispatcher). */
@@ -95,6 +98,9 @@ export async function sendBatchWorkflow(input: SendBatchInput): Promise<BatchRes
   const states = new Map<string, MessageState>();
   const dirty = new Set<string>();
   const seenEvents = new Set<string>();
+  /** Receipts applied in memory since the last flush; the flush marks them applied in the log. */
+  const appliedEvents: string[] = [];
+  const hasWrites = () => dirty.size > 0 || appliedEvents.length > 0;
   const earlyEvents: DlrSignalEvent[] = [];
   let paused = input.paused ?? false;
   let canceled = false;
@@ -116,14 +122,8 @@ export async function sendBatchWorkflow(input: SendBatchInput): Promise<BatchRes
       return;
     }
     seenEvents.add(e.eventId);
-    apply(e.messageId, {
-      type: 'DLR',
-      status: e.status,
-      ...(e.reason ? { reason: e.reason } : {}),
-      ...(e.part ? { part: e.part } : {}),
-      ...(e.errorCode ? { errorCode: e.errorCode } : {}),
-      ...(e.providerStatus ? { providerStatus: e.providerStatus } : {}),
-    });
+    appliedEvents.push(e.eventId);
+    apply(e.messageId, toDlrEvent(e));
   };
   const statuses = () => [...states.values()].map((s) => s.status);
   const allFinal = () => [...states.values()].every((s) => isFinalStatus(s.status));
@@ -135,13 +135,21 @@ export async function sendBatchWorkflow(input: SendBatchInput): Promise<BatchRes
   setHandler(batchCountsQuery, () => countStatuses(statuses()));
 
   const flush = async () => {
-    if (dirty.size === 0) return;
+    if (!hasWrites()) return;
     const ids = [...dirty];
     dirty.clear();
+    const appliedEventIds = appliedEvents.splice(0);
     await flushMessageStates({
+      appliedEventIds,
       updates: ids.map((id) => {
         const s = states.get(id)!;
-        return { id, status: s.status, reason: s.reason ?? null, errorCode: s.errorCode ?? null, providerStatus: s.providerStatus ?? null };
+        return {
+          id,
+          status: s.status,
+          reason: s.reason ?? null,
+          errorCode: s.errorCode ?? null,
+          providerStatus: s.providerStatus ?? null,
+        };
       }),
     });
   };
@@ -154,64 +162,99 @@ export async function sendBatchWorkflow(input: SendBatchInput): Promise<BatchRes
     }
   };
   const resync = async () =>
-    merge(await loadBatchStates({ campaignId: input.campaignId, seqFrom: input.seqFrom, seqTo: input.seqTo }));
+    merge(
+      await loadBatchStates({ campaignId: input.campaignId, seqFrom: input.seqFrom, seqTo: input.seqTo }),
+    );
 
-  // 1. Prepare: render, insert (idempotent on campaign + contact), check consent.
-  const preparedRows = await prepareBatch({
-    campaignId: input.campaignId,
-    batchWorkflowId,
-    seqFrom: input.seqFrom,
-    seqTo: input.seqTo,
-  });
-  for (const m of preparedRows) states.set(m.id, restore(m));
-  prepared = true;
-  earlyEvents.splice(0).forEach(applyDlr);
+  try {
+    // 1. Prepare: render, insert (idempotent on campaign + contact), check consent.
+    const preparedRows = await prepareBatch({
+      campaignId: input.campaignId,
+      batchWorkflowId,
+      seqFrom: input.seqFrom,
+      seqTo: input.seqTo,
+    });
+    for (const m of preparedRows) states.set(m.id, restore(m));
+    prepared = true;
+    earlyEvents.splice(0).forEach(applyDlr);
 
-  // 2. Send, honouring pause/cancel. Pause cancels the running send activity (it stops at its next
-  //    heartbeat, after in-flight provider calls return) and resyncs states from the DB.
-  while (!canceled && [...states.values()].some((s) => s.status === 'queued' || s.status === 'submitting')) {
-    await condition(() => !paused || canceled);
-    if (canceled) break;
-    const scope = new CancellationScope();
-    void condition(() => paused || canceled).then(() => scope.cancel());
-    try {
-      const result = await scope.run(() =>
-        sendMessages({ campaignId: input.campaignId, batchWorkflowId, seqFrom: input.seqFrom, seqTo: input.seqTo }),
-      );
-      merge(result.messages);
-      result.parkedDlrs.forEach(applyDlr);
-    } catch (err) {
-      if (!isCancellation(err)) throw err;
-      await CancellationScope.nonCancellable(resync);
+    // 2. Send, honouring pause/cancel. Pause cancels the running send activity (it stops at its next
+    //    heartbeat, after in-flight provider calls return) and resyncs states from the DB.
+    while (
+      !canceled &&
+      [...states.values()].some((s) => s.status === 'queued' || s.status === 'submitting')
+    ) {
+      await condition(() => !paused || canceled);
+      if (canceled) break;
+      const scope = new CancellationScope();
+      void condition(() => paused || canceled).then(() => scope.cancel());
+      try {
+        const result = await scope.run(() =>
+          sendMessages({
+            campaignId: input.campaignId,
+            batchWorkflowId,
+            seqFrom: input.seqFrom,
+            seqTo: input.seqTo,
+          }),
+        );
+        merge(result.messages);
+        result.parkedDlrs.forEach(applyDlr);
+      } catch (err) {
+        // When we asked the activity to stop (pause/cancel), whatever it ended with — a clean
+        // cancellation, or the failure of the attempt that was running, e.g. a provider asking us to
+        // retry later — is the answer to our request, not a batch failure.
+        if (!isCancellation(err) && !paused && !canceled) throw err;
+        await CancellationScope.nonCancellable(resync);
+      }
+      if (!paused && !canceled) break;
     }
-    if (!paused && !canceled) break;
-  }
-  if (canceled) {
-    await suppressQueued({ campaignId: input.campaignId, seqFrom: input.seqFrom, seqTo: input.seqTo, reason: 'canceled' });
-    await resync();
-  }
+    if (canceled) {
+      await suppressQueued({
+        campaignId: input.campaignId,
+        seqFrom: input.seqFrom,
+        seqTo: input.seqTo,
+        reason: 'canceled',
+      });
+      await resync();
+    }
 
-  // 3. Wait for DLRs until all final or the DLR timeout passes. A timer runs only while receipts
-  //    flow (one coalescing window per flush), never as a poll: a 72-hour DLR timeout with nothing
-  //    arriving costs one timer, not one per flush interval.
-  await flush();
-  const deadline = Date.now() + input.dlrTimeoutMs;
-  while (!allFinal()) {
-    const arrived = await condition(() => allFinal() || dirty.size > 0, Math.max(deadline - Date.now(), 1));
-    if (!arrived) break;
-    const window = Math.min(input.flushIntervalMs, deadline - Date.now());
-    if (!allFinal() && window > 0) await condition(() => allFinal(), window);
+    // 3. Wait for DLRs until all final or the DLR timeout passes. A timer runs only while receipts
+    //    flow (one coalescing window per flush), never as a poll: a 72-hour DLR timeout with nothing
+    //    arriving costs one timer, not one per flush interval.
     await flush();
-  }
-  for (const [id, s] of states) if (!isFinalStatus(s.status)) apply(id, { type: 'DLR_TIMEOUT' });
-  await flush();
+    const deadline = Date.now() + input.dlrTimeoutMs;
+    while (!allFinal()) {
+      const arrived = await condition(() => allFinal() || hasWrites(), Math.max(deadline - Date.now(), 1));
+      if (!arrived) break;
+      const window = Math.min(input.flushIntervalMs, deadline - Date.now());
+      if (!allFinal() && window > 0) await condition(() => allFinal(), window);
+      await flush();
+    }
+    for (const [id, s] of states) if (!isFinalStatus(s.status)) apply(id, { type: 'DLR_TIMEOUT' });
+    await flush();
 
-  const result: BatchResult = { batchNo: input.batchNo, counts: countStatuses(statuses()) };
-  await getExternalWorkflowHandle(input.parentWorkflowId).signal(batchCompletedSignal, result);
-  return result;
+    const result: BatchResult = { batchNo: input.batchNo, counts: countStatuses(statuses()) };
+    await getExternalWorkflowHandle(input.parentWorkflowId).signal(batchCompletedSignal, result);
+    // A receipt signalled while we were finishing was applied by its handler before this line runs
+    // (handlers run first in every activation); the dispatcher already marked it signalled, so it
+    // must reach PostgreSQL here or it would be lost.
+    while (hasWrites()) await flush();
+    return result;
+  } catch (err) {
+    // Never leave the campaign waiting: report what we have, marked failed, then fail visibly.
+    const result: BatchResult = {
+      batchNo: input.batchNo,
+      counts: countStatuses(statuses()),
+      failed: String(err),
+    };
+    await CancellationScope.nonCancellable(async () => {
+      await flush().catch(() => undefined);
+      await getExternalWorkflowHandle(input.parentWorkflowId).signal(batchCompletedSignal, result);
+    });
+    throw err;
+  }
 }
 
 function restore(m: BatchMessageState): MessageState {
-  const state = initialMessageState(m.status);
-  return { ...state, ...(m.reason ? { reason: m.reason } : {}), parts: m.segments || state.parts };
+  return storedMessageState(m.status, m.reason, m.segments);
 }

@@ -10,6 +10,7 @@ import type { ApiServer } from '../../src/api/api-server.js';
 import type { DlrDispatcherOptions } from '../../src/api/dlr-dispatcher.js';
 import { createAccount } from '../../src/db/account-repository.js';
 import type { Db } from '../../src/db/connection.js';
+import type { CampaignStats } from '../../src/db/campaign-stats.js';
 import { CredentialCipher } from '../../src/providers/credential-cipher.js';
 import { startSandboxProvider } from '../../src/providers/sandbox/sandbox-server.js';
 import type { SandboxBehaviourPatch } from '../../src/providers/sandbox/sandbox-behaviour.js';
@@ -46,7 +47,7 @@ export interface CampaignBody {
   id: string;
   status: string;
   workflow_id?: string;
-  stats: { totals: Record<string, number> & { reasons: Record<string, number> }; variants: (Record<string, number> & { key: string })[] };
+  stats: CampaignStats;
   progress: unknown;
 }
 
@@ -69,7 +70,7 @@ export async function startTestStack(
     taskQueue,
     host: '127.0.0.1',
     port: 0,
-    dispatcher: options.dispatcher ?? { flushIntervalMs: 100, sweepIntervalMs: 1_000, sweepMinAgeMs: 1_000 },
+    dispatcher: options.dispatcher ?? { flushIntervalMs: 100, sweepIntervalMs: 1_000, sweepMinAgeMs: 1_000, redeliverAfterMs: 3_000 },
   });
   const workers: { worker: Worker; done: Promise<void> }[] = [];
   const startWorker = async () => {

@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestStack } from '../helpers/test-stack.js';
+import type { TestStack } from '../helpers/test-stack.js';
+
+async function waitForAccepted(stack: TestStack, n: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (stack.sandbox.stats().accepted < n) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${n} sends after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('campaign controls', () => {
+  let stack: TestStack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it('cancel while the provider is rate limiting (429s): the campaign ends canceled and every recipient has exactly one message', async () => {
+    stack = await startTestStack({ sandbox: { maxSendsPerSecond: 15, outcomes: { delivered: 1 } } });
+    await stack.seedContacts(600);
+    const id = await stack.createCampaign({ batch_size: 100, max_concurrent_batches: 3, dlr_timeout_seconds: 60, flush_interval_ms: 300 });
+    await waitForAccepted(stack, 40);
+    expect((await stack.call('POST', `/v1/campaigns/${id}/cancel`)).status).toBe(202);
+    const campaign = await stack.waitForCampaign(id, 120_000);
+    await stack.sandbox.waitForIdle(20_000);
+    const sb = stack.sandbox.stats({ includeRecipients: true });
+    const t = campaign.stats.totals;
+    expect(campaign.status).toBe('canceled');
+    expect(t.messages).toBe(600);
+    expect(t.pending).toBe(0);
+    expect(t.sent).toBe(sb.accepted);
+    expect(t.reasons.canceled).toBe(t.suppressed);
+    expect(t.suppressed + t.sent).toBe(600);
+    expect(Object.values(sb.byRecipient).every((n) => n === 1)).toBe(true);
+  });
+
+  it('pause stops sending within seconds; resume finishes without duplicates', async () => {
+    stack = await startTestStack({ sandbox: { submitLatencyMs: { min: 20, max: 30 }, outcomes: { delivered: 1 } } });
+    await stack.seedContacts(1_500);
+    const id = await stack.createCampaign({ batch_size: 100, max_concurrent_batches: 2, dlr_timeout_seconds: 60, flush_interval_ms: 300 });
+    await waitForAccepted(stack, 100);
+    expect((await stack.call('POST', `/v1/campaigns/${id}/pause`)).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 3_000)); // in-flight provider calls finish
+    const afterPause = stack.sandbox.stats().accepted;
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(stack.sandbox.stats().accepted).toBe(afterPause); // nothing more while paused
+    expect(afterPause).toBeLessThan(1_500);
+    expect((await stack.call('POST', `/v1/campaigns/${id}/resume`)).status).toBe(202);
+    const campaign = await stack.waitForCampaign(id, 180_000);
+    const sb = stack.sandbox.stats({ includeRecipients: true });
+    expect(campaign.status).toBe('completed');
+    expect(campaign.stats.totals.sent).toBe(1_500);
+    expect(sb.accepted).toBe(1_500);
+    expect(Object.values(sb.byRecipient).every((n) => n === 1)).toBe(true);
+  });
+});
