@@ -15,6 +15,8 @@ import {
 } from '../db/message-repository.js';
 import type { MessageStateRow, StateUpdate, SubmitRecord } from '../db/message-repository.js';
 import { markApplied, matchParkedDlrs } from '../db/webhook-event-repository.js';
+import { appendConsentEvents } from '../db/consent-repository.js';
+import type { NewConsentEvent } from '../db/consent-repository.js';
 import type { DlrSignalEvent } from '../workflows/send-batch-workflow.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { TemplateRenderer } from './template-renderer.js';
@@ -133,6 +135,7 @@ export function createBatchActivities(deps: ActivityDeps) {
       const queue = adapter.idempotentClientReference ? unsent : unsent.filter((m) => m.status === 'queued');
       const acceptedProviderIds: string[] = [];
       const retryLater: string[] = [];
+      const providerOptOuts: NewConsentEvent[] = [];
       let retryAfterMs: number | undefined;
       let done = 0;
 
@@ -164,6 +167,20 @@ export function createBatchActivities(deps: ActivityDeps) {
               break;
             case 'rejected':
               records.push({ id: m.id, status: 'rejected', reason: res.reason, errorCode: res.errorCode ?? null, errorText: res.errorText ?? null });
+              // The provider says this number opted out (Twilio 21610, Telnyx 40300…): authoritative
+              // evidence for our own ledger (providers.md §9.8), so no campaign tries it again.
+              if (res.reason === 'opted_out' && m.contact_id) {
+                providerOptOuts.push({
+                  accountId: m.account_id,
+                  contactId: m.contact_id,
+                  phoneE164: m.to_e164,
+                  status: 'opted_out',
+                  source: 'provider',
+                  occurredAt: new Date(),
+                  proof: { connection_id: connection.id, message_id: m.id, error_code: res.errorCode ?? null },
+                  dedupeKey: `provider:${m.id}`,
+                });
+              }
               break;
             case 'retry':
               retryLater.push(m.id);
@@ -176,6 +193,7 @@ export function createBatchActivities(deps: ActivityDeps) {
           }
         });
         await recordSubmits(db, records);
+        await appendConsentEvents(db, providerOptOuts.splice(0));
         await releaseMessages(db, retryLater);
         done += chunk.length;
         ctx.heartbeat({ done, total: queue.length });

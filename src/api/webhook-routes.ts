@@ -1,15 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { ProviderResolver } from '../activities/provider-resolver.js';
 import { ConnectionNotFoundError } from '../activities/provider-resolver.js';
 import type { Db } from '../db/connection.js';
 import { findMessagesForDlr } from '../db/message-repository.js';
 import { insertWebhookEvents } from '../db/webhook-event-repository.js';
+import { recordInboundMessage } from '../db/inbound-message-repository.js';
 import { dlrCouldChange } from '../domain/dlr-event.js';
 import type { PendingDlr } from '../db/webhook-event-repository.js';
 import type { WebhookRequest } from '../providers/provider-adapter.js';
-import { NotFoundError, UnauthorizedError } from './api-error.js';
+import { NotFoundError, PayloadTooLargeError, UnauthorizedError } from './api-error.js';
 import type { DlrDispatcher } from './dlr-dispatcher.js';
 
 /** Dependencies of the provider webhook routes. */
@@ -22,6 +23,9 @@ export interface WebhookRoutesDeps {
   logger: Logger;
 }
 
+/** Largest webhook body accepted, bytes. */
+export const WEBHOOK_MAX_BODY_BYTES = 256 * 1024;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -33,6 +37,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function createWebhookRoutes(deps: WebhookRoutesDeps): Hono {
   const app = new Hono();
+  // Provider callbacks are small (a few KB); anything bigger is refused before it is read whole.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: WEBHOOK_MAX_BODY_BYTES,
+      onError: () => {
+        throw new PayloadTooLargeError(WEBHOOK_MAX_BODY_BYTES);
+      },
+    }),
+  );
 
   const readRequest = async (c: { req: { raw: Request; path: string; url: string } }): Promise<WebhookRequest> => {
     const url = new URL(c.req.url);
@@ -130,44 +144,7 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Hono {
           duplicates += 1;
           continue;
         }
-        const contact = await trx.selectFrom('contacts').select('id').where('account_id', '=', accountId).where('phone_e164', '=', mo.from).executeTakeFirst();
-        // Attribute the reply to the last campaign message sent to this number in the last 7 days.
-        const last = await trx
-          .selectFrom('messages')
-          .select(['id', 'campaign_id'])
-          .where('account_id', '=', accountId)
-          .where('to_e164', '=', mo.from)
-          .where('submitted_at', '>', new Date(Date.now() - 7 * 86_400_000))
-          .orderBy('submitted_at', 'desc')
-          .limit(1)
-          .executeTakeFirst();
-        const inboundId = randomUUID();
-        await trx
-          .insertInto('inbound_messages')
-          .values({
-            id: inboundId,
-            account_id: accountId,
-            connection_id: resolved.connection.id,
-            provider_message_id: mo.providerMessageId,
-            from_e164: mo.from,
-            to_address: mo.to,
-            body: mo.body,
-            contact_id: contact?.id ?? null,
-            attributed_message_id: last?.id ?? null,
-          })
-          .onConflict((oc) => oc.columns(['connection_id', 'provider_message_id']).doNothing())
-          .execute();
-        await trx
-          .insertInto('user_events')
-          .values({
-            account_id: accountId,
-            contact_id: contact?.id ?? null,
-            type: 'sms_reply',
-            payload: JSON.stringify({ inbound_message_id: inboundId, body: mo.body, from: mo.from, to: mo.to }),
-            campaign_id: last?.campaign_id ?? null,
-            message_id: last?.id ?? null,
-          })
-          .execute();
+        await recordInboundMessage(trx, accountId, resolved.connection.id, mo);
       }
     });
     return c.json({ received: mos.length, duplicates });

@@ -49,3 +49,22 @@ describe('provider webhooks refuse what they cannot trust and change nothing', (
     expect(await countWhere(stack.db, 'webhook_events', 'true')).toBe(1);
   });
 });
+
+describe('webhook size limit', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ worker: false });
+  });
+  afterAll(async () => stack?.close());
+
+  it('a body over 256 KB is refused with 413 before it is read, and nothing is logged', async () => {
+    const res = await fetch(`${stack.api.url}/v1/webhooks/${stack.connectionId}/dlr`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(300 * 1024),
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(await countWhere(stack.db, 'webhook_events', 'true')).toBe(0);
+  });
+});

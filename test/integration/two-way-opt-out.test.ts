@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestStack } from '../helpers/test-stack.js';
+import type { TestStack } from '../helpers/test-stack.js';
+
+async function consentOf(stack: TestStack, phone: string) {
+  return stack.db
+    .selectFrom('consent_current as cc')
+    .innerJoin('contacts as c', 'c.id', 'cc.contact_id')
+    .innerJoin('consent_events as e', 'e.id', 'cc.event_id')
+    .select(['cc.status', 'e.source'])
+    .where('c.phone_e164', '=', phone)
+    .executeTakeFirst();
+}
+
+describe('replies and provider opt-outs reach the consent ledger', () => {
+  let stack: TestStack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it('STOP arriving while a campaign is sending: no further message to that number; START resubscribes', async () => {
+    stack = await startTestStack({ sandbox: { submitLatencyMs: { min: 20, max: 30 }, outcomes: { delivered: 1 } } });
+    await stack.seedContacts(400);
+    const id = await stack.createCampaign({ batch_size: 100, max_concurrent_batches: 1, dlr_timeout_seconds: 60, flush_interval_ms: 300 });
+    const deadline = Date.now() + 60_000;
+    while (stack.sandbox.stats().accepted < 30) {
+      if (Date.now() > deadline) throw new Error('campaign did not start sending');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // Five recipients in the last batch, not prepared yet.
+    const later = await stack.db
+      .selectFrom('campaign_recipients')
+      .select('phone_e164')
+      .where('campaign_id', '=', id)
+      .where('seq', '>', 350)
+      .limit(5)
+      .execute();
+    const moUrl = `${stack.api.publicBaseUrl}/v1/webhooks/${stack.connectionId}/mo`;
+    for (const r of later) stack.sandbox.sendInbound({ from: r.phone_e164, to: '+12015550100', body: '  Stop. ', url: moUrl });
+    await stack.sandbox.waitForIdle(10_000);
+    for (const r of later) expect(await consentOf(stack, r.phone_e164)).toEqual({ status: 'opted_out', source: 'keyword' });
+
+    const campaign = await stack.waitForCampaign(id, 120_000);
+    const received = stack.sandbox.stats({ includeRecipients: true }).byRecipient;
+    for (const r of later) expect(received[r.phone_e164]).toBeUndefined();
+    expect(campaign.stats.totals.reasons.opted_out).toBe(5);
+    expect(campaign.stats.totals.sent).toBe(395);
+
+    stack.sandbox.sendInbound({ from: later[0]!.phone_e164, to: '+12015550100', body: 'START', url: moUrl });
+    await stack.sandbox.waitForIdle(10_000);
+    expect(await consentOf(stack, later[0]!.phone_e164)).toEqual({ status: 'opted_in', source: 'keyword' });
+    const events = await stack.db.selectFrom('user_events').select('type').where('type', 'in', ['sms_opt_out', 'sms_opt_in']).execute();
+    expect(events).toHaveLength(6);
+  });
+
+  it("a provider's opted-out refusal (21610) is recorded as an opt-out in our ledger", async () => {
+    stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 }, optedOut: ['+12021000003'] } });
+    await stack.seedContacts(10);
+    const id = await stack.createCampaign({ batch_size: 50, max_concurrent_batches: 1, dlr_timeout_seconds: 60, flush_interval_ms: 300 });
+    const campaign = await stack.waitForCampaign(id, 60_000);
+    expect(campaign.stats.totals.rejected).toBe(1);
+    expect(campaign.stats.totals.reasons.opted_out).toBe(1);
+    expect(await consentOf(stack, '+12021000003')).toEqual({ status: 'opted_out', source: 'provider' });
+  });
+});
