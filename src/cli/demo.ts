@@ -115,7 +115,9 @@ export async function runDemo(): Promise<number> {
     const failed = checks.filter(([, ok]) => !ok);
     say('');
     for (const [name, ok] of checks) say(`${ok ? 'ok  ' : 'FAIL'} ${name}`);
-    say(`\nTemporal keeps running (its data is in .smsflow/temporal.db); stop it with: kill $(cat .smsflow/temporal.pid)`);
+    if (stack.temporalStarted) {
+      say(`\nThe Temporal dev server keeps running (data in .smsflow/temporal.db); stop it with: kill $(cat .smsflow/temporal.pid)`);
+    }
     return failed.length === 0 && body.status === 'completed' ? 0 : 1;
   } finally {
     await stack.close();

@@ -19,6 +19,8 @@ export interface LocalStack {
   sandbox: SandboxProvider;
   worker: Worker;
   temporalUiUrl: string | null;
+  /** Whether this stack started the Temporal dev server (it keeps running after close). */
+  temporalStarted: boolean;
   close(): Promise<void>;
 }
 
@@ -31,7 +33,7 @@ export async function startLocalStack(
   logger: Logger,
   options: { apiPort: number; sandboxPort: number; sandbox?: SandboxBehaviourPatch; log: (l: string) => void },
 ): Promise<LocalStack> {
-  const { uiUrl } = await ensureTemporal(config, options.log);
+  const { uiUrl, started } = await ensureTemporal(config, options.log);
   const db = await openDatabase(config);
   const cipher = new CredentialCipher(await credentialsKey(config));
   const sandbox = await startSandboxProvider({ port: options.sandboxPort, ...(options.sandbox ? { behaviour: options.sandbox } : {}) });
@@ -61,6 +63,7 @@ export async function startLocalStack(
     sandbox,
     worker,
     temporalUiUrl: uiUrl,
+    temporalStarted: started,
     close: async () => {
       worker.shutdown();
       await running;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, open } from 'node:fs/promises';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createConnection } from 'node:net';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
@@ -88,12 +89,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   let stdio: 'ignore' | number = 'ignore';
   if (options.logFile) {
     await mkdir(dirname(options.logFile), { recursive: true });
-    stdio = (await open(options.logFile, 'a')).fd;
+    stdio = openSync(options.logFile, 'a');
   }
   const child: ChildProcess = spawn(options.cliPath, args, {
     stdio: ['ignore', stdio, stdio],
     detached: options.detached ?? false,
   });
+  if (typeof stdio === 'number') closeSync(stdio); // the child holds its own copy
   if (options.detached) child.unref();
   let exited = '';
   child.once('exit', (code, signal) => (exited = `exited with ${String(code ?? signal)}`));
