@@ -32,7 +32,7 @@ export interface BatchRange {
 }
 
 /** Messages claimed and sent per round: consent re-check, claim, provider calls, record. */
-const SEND_CHUNK = 50;
+const SEND_CHUNK = 200;
 
 /**
  * The batch activities, built from their dependencies (STYLE.md habit 4). Each is idempotent: a
@@ -158,7 +158,14 @@ export function createBatchActivities(deps: ActivityDeps) {
         const claimed = new Set(await claimMessages(db, chunk.filter((m) => !notOptedIn.has(m.id)).map((m) => m.id)));
         const toSend = chunk.filter((m) => claimed.has(m.id));
         let authFailure: string | undefined;
-        await mapLimit(toSend, deps.sendConcurrency ?? 16, async (m) => {
+        const notSent: string[] = [];
+        await mapLimit(toSend, deps.sendConcurrency ?? 32, async (m) => {
+          // Pause/cancel: claimed but not yet called messages go back to queued, untouched.
+          if (ctx.cancellationSignal.aborted) {
+            notSent.push(m.id);
+            return;
+          }
+          ctx.heartbeat({ done });
           const res = await adapter.send({ messageId: m.id, from: m.sender, to: m.to_e164, body: m.body, dlrUrl, moUrl });
           switch (res.outcome) {
             case 'accepted':
@@ -194,9 +201,10 @@ export function createBatchActivities(deps: ActivityDeps) {
         });
         await recordSubmits(db, records);
         await appendConsentEvents(db, providerOptOuts.splice(0));
-        await releaseMessages(db, retryLater);
+        await releaseMessages(db, [...retryLater, ...notSent]);
         done += chunk.length;
         ctx.heartbeat({ done, total: queue.length });
+        if (notSent.length > 0) throw new CancelledFailure('send cancelled (pause or cancel)');
         if (authFailure) {
           await db.updateTable('provider_connections').set({ status: 'paused', status_reason: `auth failed: ${authFailure}` }).where('id', '=', connection.id).execute();
           deps.providers.invalidate(connection.id);

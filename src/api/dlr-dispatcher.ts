@@ -12,7 +12,7 @@ import { dlrEventsSignal } from '../workflows/send-batch-workflow.js';
 
 /** Tunables of {@link DlrDispatcher}. */
 export interface DlrDispatcherOptions {
-  /** How long events are coalesced before one signal per workflow is sent, ms; default 500. */
+  /** How long events are coalesced before one signal per workflow is sent, ms; default 1,000. */
   flushIntervalMs?: number;
   /** How often the log is swept for events that were never signalled, ms; default 5,000. */
   sweepIntervalMs?: number;
@@ -52,7 +52,7 @@ export class DlrDispatcher {
 
   /** Starts the coalescing and sweeping timers. */
   start(): void {
-    this.flushTimer = setInterval(() => void this.flush(), this.options.flushIntervalMs ?? 500);
+    this.flushTimer = setInterval(() => void this.flush(), this.options.flushIntervalMs ?? 1_000);
     this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepIntervalMs ?? 5_000);
   }
 

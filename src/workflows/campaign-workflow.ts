@@ -21,6 +21,7 @@ import { addMessageCounts, emptyMessageCounts } from '../domain/message-counts.j
 import { CampaignStatusKey, MessagesFinalKey, AudienceSizeKey } from './search-attributes.js';
 import {
   batchCompletedSignal,
+  batchSentSignal,
   cancelBatchSignal,
   pauseBatchSignal,
   resumeBatchSignal,
@@ -31,8 +32,16 @@ import {
 export interface CampaignRunOptions {
   /** Recipients per sendBatch child; a few hundred keeps each child's history and payloads small. */
   batchSize: number;
-  /** Batches sending at once (the sliding window). */
+  /**
+   * Batches sending at once (the sliding window). A batch leaves the window when its sends are
+   * done (`batchSent`), not when its last receipt arrives, so slow DLRs do not throttle sending.
+   */
   maxConcurrentBatches: number;
+  /**
+   * Batches open at once, sending or waiting for receipts; default 4 × maxConcurrentBatches. More
+   * open batches spread each one's receipts thinner (more signals per batch history).
+   */
+  maxOpenBatches?: number;
   /** Per batch: how long to wait for final DLRs after sending, ms. */
   dlrTimeoutMs: number;
   /** Per batch: how often DLR-driven state changes are flushed to PostgreSQL, ms. */
@@ -49,7 +58,10 @@ export interface CampaignCarry {
   audienceSize: number;
   totalBatches: number;
   nextBatchNo: number;
+  /** Batches started and not completed (sending or waiting for receipts). */
   inFlight: number[];
+  /** Of those, the ones still sending (absent in carries from before this field: then = inFlight). */
+  sending?: number[];
   completedBatches: number;
   /** Batches that failed (reported through batchCompleted with `failed`). */
   failedBatches?: number;
@@ -129,6 +141,8 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     ]);
   }
   const inFlight = new Set(carry.inFlight);
+  const sending = new Set(carry.sending ?? carry.inFlight);
+  const maxOpen = Math.max(options.maxOpenBatches ?? options.maxConcurrentBatches * 4, options.maxConcurrentBatches);
   let startedThisRun = 0;
 
   const progress = (): CampaignProgress => ({
@@ -157,7 +171,9 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     );
   };
 
+  setHandler(batchSentSignal, ({ batchNo }) => void sending.delete(batchNo));
   setHandler(batchCompletedSignal, ({ batchNo, counts, failed }) => {
+    sending.delete(batchNo);
     if (!inFlight.delete(batchNo)) return; // duplicate delivery
     carry.completedBatches += 1;
     if (failed) carry.failedBatches = (carry.failedBatches ?? 0) + 1;
@@ -191,13 +207,16 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
 
   let lastReportedFinal = carry.counts.total;
   while (!carry.canceled && carry.nextBatchNo <= carry.totalBatches) {
-    await condition(() => carry.canceled || (!carry.paused && inFlight.size < options.maxConcurrentBatches));
+    await condition(
+      () => carry.canceled || (!carry.paused && sending.size < options.maxConcurrentBatches && inFlight.size < maxOpen),
+    );
     if (carry.canceled) break;
     if (shouldContinueAsNew()) break;
     const batchNo = carry.nextBatchNo;
     const seqFrom = (batchNo - 1) * options.batchSize + 1;
     const seqTo = Math.min(batchNo * options.batchSize, carry.audienceSize);
     inFlight.add(batchNo);
+    sending.add(batchNo);
     carry.nextBatchNo += 1;
     startedThisRun += 1;
     try {
@@ -235,7 +254,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     await condition(allHandlersFinished);
     return continueAsNew<typeof campaignWorkflow>({
       ...input,
-      carry: { ...carry, inFlight: [...inFlight], runs: carry.runs + 1 },
+      carry: { ...carry, inFlight: [...inFlight], sending: [...sending], runs: carry.runs + 1 },
     });
   }
 
@@ -244,7 +263,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     await condition(allHandlersFinished);
     return continueAsNew<typeof campaignWorkflow>({
       ...input,
-      carry: { ...carry, inFlight: [...inFlight], runs: carry.runs + 1 },
+      carry: { ...carry, inFlight: [...inFlight], sending: [...sending], runs: carry.runs + 1 },
     });
   }
 

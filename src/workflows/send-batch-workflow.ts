@@ -7,6 +7,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
+  sleep,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -68,6 +69,8 @@ export const resumeBatchSignal = defineSignal('resumeBatch');
 export const cancelBatchSignal = defineSignal('cancelBatch');
 /** Messages per status right now. */
 export const batchCountsQuery = defineQuery<MessageCounts>('batchCounts');
+/** Sent by each batch to its campaign when its sends are done (it then only waits for receipts). */
+export const batchSentSignal = defineSignal<[{ batchNo: number }]>('batchSent');
 /** Sent by each batch to its campaign when all its messages are final (or timed out). */
 export const batchCompletedSignal = defineSignal<[BatchResult]>('batchCompleted');
 
@@ -218,26 +221,38 @@ export async function sendBatchWorkflow(input: SendBatchInput): Promise<BatchRes
       await resync();
     }
 
-    // 3. Wait for DLRs until all final or the DLR timeout passes. A timer runs only while receipts
-    //    flow (one coalescing window per flush), never as a poll: a 72-hour DLR timeout with nothing
+    // 3. Sending is done: free our slot in the campaign's window, then wait for receipts until all
+    //    are final or the DLR timeout passes. One timer covers the whole timeout; another opens only
+    //    while receipts flow (one coalescing window per flush): a 72-hour DLR timeout with nothing
     //    arriving costs one timer, not one per flush interval.
     await flush();
-    const deadline = Date.now() + input.dlrTimeoutMs;
-    while (!allFinal()) {
-      const arrived = await condition(() => allFinal() || hasWrites(), Math.max(deadline - Date.now(), 1));
-      if (!arrived) break;
-      const window = Math.min(input.flushIntervalMs, deadline - Date.now());
-      if (!allFinal() && window > 0) await condition(() => allFinal(), window);
-      await flush();
+    if (!allFinal()) {
+      await getExternalWorkflowHandle(input.parentWorkflowId).signal(batchSentSignal, { batchNo: input.batchNo });
+      let timedOut = false;
+      const deadline = new CancellationScope();
+      void deadline
+        .run(() => sleep(input.dlrTimeoutMs))
+        .then(
+          () => void (timedOut = true),
+          () => undefined,
+        );
+      // The coalescing window grows with each flush (1, 2, 3… × flushIntervalMs, at most a minute):
+      // receipts trickling in over minutes cost O(√minutes) flushes, not one per interval.
+      for (let round = 1; !allFinal() && !timedOut; round++) {
+        await condition(() => allFinal() || hasWrites() || timedOut);
+        const window = Math.min(input.flushIntervalMs * round, 60_000);
+        if (!allFinal() && !timedOut) await condition(() => allFinal() || timedOut, window);
+        await flush();
+      }
+      if (!timedOut) deadline.cancel();
     }
     for (const [id, s] of states) if (!isFinalStatus(s.status)) apply(id, { type: 'DLR_TIMEOUT' });
     await flush();
 
     const result: BatchResult = { batchNo: input.batchNo, counts: countStatuses(statuses()) };
     await getExternalWorkflowHandle(input.parentWorkflowId).signal(batchCompletedSignal, result);
-    // A receipt signalled while we were finishing was applied by its handler before this line runs
-    // (handlers run first in every activation); the dispatcher already marked it signalled, so it
-    // must reach PostgreSQL here or it would be lost.
+    // Receipts applied while we were finishing still reach PostgreSQL (one that arrives after our
+    // last activation is re-delivered by the dispatcher's sweeper: it is not marked applied).
     while (hasWrites()) await flush();
     return result;
   } catch (err) {
