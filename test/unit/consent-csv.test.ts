@@ -1,19 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { CsvHeaderError, detectDelimiter, parseConsentCsv } from '../../src/consent/consent-csv.js';
 import type { ConsentCsvOptions, ConsentCsvRow } from '../../src/consent/consent-csv.js';
+import { loadVectors } from '../helpers/vectors.js';
+import type { Vector } from '../helpers/vectors.js';
 
-interface Vector {
-  id: string;
-  kind: string;
-  input: Record<string, unknown>;
-  expected: Record<string, unknown>;
-}
 
-const allVectors = readFileSync(new URL('../fixtures/vectors.jsonl', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as Vector);
+const allVectors = loadVectors();
 const vector = (id: string): Vector => {
   const found = allVectors.find((v) => v.id === id);
   if (!found) throw new Error(`vector ${id} not found`);

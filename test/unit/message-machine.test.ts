@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { applyMessageEvent, initialMessageState } from '../../src/domain/message-machine.js';
 import type { MessageEvent, MessageState } from '../../src/domain/message-machine.js';
 import { FINAL_STATUSES, isFinalStatus } from '../../src/domain/message-status.js';
 import type { DeliveryStatus, MessageStatus } from '../../src/domain/message-status.js';
+import { loadVectors } from '../helpers/vectors.js';
+import type { Vector } from '../helpers/vectors.js';
 
 const DELIVERY_STATUSES: DeliveryStatus[] = [
   'queued',
@@ -274,18 +275,8 @@ describe('message machine: multi-part roll-up (providers.md §9.4)', () => {
   });
 });
 
-interface Vector {
-  id: string;
-  kind: string;
-  input: Record<string, unknown>;
-  expected: Record<string, unknown>;
-}
 
-const vectors = readFileSync(new URL('../fixtures/vectors.jsonl', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as Vector)
-  .filter((v) => v.kind === 'dlr-state-ordering');
+const vectors = loadVectors('dlr-state-ordering');
 
 /** Twilio `MessageStatus` values (providers.md §9.2) used by the vectors. */
 const TWILIO_STATUS: Record<string, DeliveryStatus> = {

@@ -1,21 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, it, expect } from 'vitest';
 import { normalizePhoneNumber } from '../../src/domain/phone-number.js';
 import type { CountryCode } from '../../src/domain/phone-number.js';
+import { loadVectors } from '../helpers/vectors.js';
+import type { Vector } from '../helpers/vectors.js';
 
-interface Vector {
-  id: string;
-  kind: string;
-  input: Record<string, unknown>;
-  expected: Record<string, unknown>;
-}
 
-const vectors = readFileSync(new URL('../fixtures/vectors.jsonl', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as Vector)
-  .filter((v) => v.kind === 'phone-normalization');
+const vectors = loadVectors('phone-normalization');
 
 interface RawCase {
   raw: string;

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { measureSegments } from '../../src/domain/segments.js';
 import type { SegmentInfo } from '../../src/domain/segments.js';
+import { loadVectors } from '../helpers/vectors.js';
 
 interface SegmentCase {
   text: string;
@@ -24,11 +24,7 @@ interface Vector {
   expected: SegmentExpectation | SegmentExpectation[];
 }
 
-const vectors = readFileSync(new URL('../fixtures/vectors.jsonl', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as Vector)
-  .filter((v) => v.kind === 'encoding-segments');
+const vectors = loadVectors('encoding-segments') as unknown as Vector[];
 
 /** One named case per text of every `encoding-segments` vector. */
 const cases = vectors.flatMap((v) => {
