@@ -10,6 +10,9 @@ import { storedMessageState, toDlrEvent } from '../domain/dlr-event.js';
 import type { FailureReason } from '../domain/message-status.js';
 import { dlrEventsSignal } from '../workflows/send-batch-workflow.js';
 
+/** Longest gap between two signals to one batch workflow, ms. */
+export const MAX_SIGNAL_GAP_MS = 10_000;
+
 /** Tunables of {@link DlrDispatcher}. */
 export interface DlrDispatcherOptions {
   /** How long events are coalesced before one signal per workflow is sent, ms; default 1,000. */
@@ -88,10 +91,41 @@ export class DlrDispatcher {
     }
   }
 
+  /**
+   * Per workflow: when it may next be signalled and how many signals it got. The gap grows by one
+   * flush interval per signal (at most {@link MAX_SIGNAL_GAP_MS}), so a batch whose receipts trickle
+   * in over T seconds gets O(√T) signals instead of T: its history stays small at any load.
+   */
+  private pacing = new Map<string, { next: number; signals: number; last: number }>();
+
+  private takeDue(now: number): PendingDlr[] {
+    const due: PendingDlr[] = [];
+    for (const [id, e] of this.queue) {
+      const pace = e.workflowId ? this.pacing.get(e.workflowId) : undefined;
+      if (pace && pace.next > now) continue;
+      due.push(e);
+      this.queue.delete(id);
+    }
+    return due;
+  }
+
+  private paced(workflowId: string, now: number): void {
+    const interval = this.options.flushIntervalMs ?? 1_000;
+    const pace = this.pacing.get(workflowId) ?? { next: 0, signals: 0, last: 0 };
+    pace.signals += 1;
+    pace.last = now;
+    pace.next = now + Math.min(interval * pace.signals, MAX_SIGNAL_GAP_MS);
+    this.pacing.set(workflowId, pace);
+    if (this.pacing.size > 10_000) {
+      for (const [id, p] of this.pacing) if (now - p.last > 10 * 60_000) this.pacing.delete(id);
+    }
+  }
+
   private async doFlush(): Promise<void> {
     if (this.queue.size === 0) return;
-    const batch = [...this.queue.values()];
-    this.queue.clear();
+    const now = Date.now();
+    const batch = this.takeDue(now);
+    if (batch.length === 0) return;
     batch.forEach((e) => this.inFlight.add(e.id));
     const byWorkflow = new Map<string, PendingDlr[]>();
     for (const e of batch) {
@@ -112,6 +146,7 @@ export class DlrDispatcher {
                 events: events.map((e) => toDlrSignalEvent(e.id, e.messageId, e.normalized)),
               });
               this.metrics.signals += 1;
+              this.paced(workflowId, now);
               this.metrics.events += events.length;
             } catch (err) {
               if (!(err instanceof WorkflowNotFoundError)) throw err;

@@ -38,8 +38,9 @@ export interface CampaignRunOptions {
    */
   maxConcurrentBatches: number;
   /**
-   * Batches open at once, sending or waiting for receipts; default 4 × maxConcurrentBatches. More
-   * open batches spread each one's receipts thinner (more signals per batch history).
+   * Batches open at once, sending or waiting for receipts; default 100 (50,000 messages at 500).
+   * More open batches spread each one's receipts thinner (more signals per batch history), fewer
+   * throttle sending by receipt latency; the growing coalescing window keeps histories bounded.
    */
   maxOpenBatches?: number;
   /** Per batch: how long to wait for final DLRs after sending, ms. */
@@ -142,7 +143,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   }
   const inFlight = new Set(carry.inFlight);
   const sending = new Set(carry.sending ?? carry.inFlight);
-  const maxOpen = Math.max(options.maxOpenBatches ?? options.maxConcurrentBatches * 4, options.maxConcurrentBatches);
+  const maxOpen = Math.max(options.maxOpenBatches ?? 100, options.maxConcurrentBatches);
   let startedThisRun = 0;
 
   const progress = (): CampaignProgress => ({

@@ -40,7 +40,6 @@ describe('a large campaign keeps every workflow history bounded', () => {
       lengths.push((await client.getHandle(`campaign/${id}/batch/${n}`).fetchHistory()).events?.length ?? 0);
     }
     expect(lengths).toHaveLength(runs.length + 40);
-    console.log(`history events: campaign runs ${lengths.slice(0, runs.length).join(', ')}; batches max ${Math.max(...lengths.slice(runs.length))}`);
     expect(Math.max(...lengths)).toBeLessThan(MAX_EVENTS_PER_HISTORY);
     expect(Math.min(...lengths)).toBeGreaterThan(0);
   });
