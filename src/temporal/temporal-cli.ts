@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants, mkdir, rmdir, stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -56,6 +57,36 @@ export async function ensureTemporalCli(
   if (await isExecutable(target)) return target;
   const gobin = join(target, '..');
   await mkdir(gobin, { recursive: true });
+  const lock = join(gobin, '.building');
+  await acquireBuildLock(lock);
+  try {
+    // Another process may have built it while we waited: concurrent bootstraps share one build.
+    if (await isExecutable(target)) return target;
+    return await buildTemporalCli(target, gobin, log);
+  } finally {
+    await rmdir(lock).catch(() => undefined);
+  }
+}
+
+/** A build older than this is presumed dead (killed process) and its lock is broken. */
+const STALE_BUILD_LOCK_MS = 30 * 60_000;
+
+/** Takes the build lock (an atomic `mkdir`), polling every 2 s while another process holds it. */
+async function acquireBuildLock(lock: string): Promise<void> {
+  for (;;) {
+    try {
+      await mkdir(lock);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+      if (age > STALE_BUILD_LOCK_MS) await rmdir(lock).catch(() => undefined);
+      await sleep(2_000);
+    }
+  }
+}
+
+async function buildTemporalCli(target: string, gobin: string, log: (line: string) => void): Promise<string> {
   log(`Building the temporal CLI v${TEMPORAL_CLI_VERSION} into ${gobin} (go install; first run only, a few minutes)…`);
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn('go', ['install', `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`], {
