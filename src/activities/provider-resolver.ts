@@ -2,6 +2,7 @@ import type { Db } from '../db/connection.js';
 import type { CredentialCipher } from '../providers/credential-cipher.js';
 import type { ProviderAdapter, ProviderConnectionConfig } from '../providers/provider-adapter.js';
 import { createProviderAdapter } from '../providers/provider-registry.js';
+import type { ProviderAdapterDeps } from '../providers/provider-registry.js';
 
 /** A connection's adapter plus what the send path needs to know about the connection. */
 export interface ResolvedProvider {
@@ -29,8 +30,9 @@ export class ConnectionNotFoundError extends Error {
 /**
  * A {@link ProviderResolver} over the provider_connections table; credentials are decrypted with
  * `cipher` only in memory. Entries live `ttlMs` (default 30 s) so a paused connection is seen quickly.
+ * `adapterDeps` reach every adapter (the worker passes its SMPP session pool).
  */
-export function createProviderResolver(db: Db, cipher: CredentialCipher, ttlMs = 30_000): ProviderResolver {
+export function createProviderResolver(db: Db, cipher: CredentialCipher, ttlMs = 30_000, adapterDeps: ProviderAdapterDeps = {}): ProviderResolver {
   const cache = new Map<string, { at: number; value: Promise<ResolvedProvider> }>();
   const load = async (connectionId: string): Promise<ResolvedProvider> => {
     const row = await db.selectFrom('provider_connections').selectAll().where('id', '=', connectionId).executeTakeFirst();
@@ -43,7 +45,7 @@ export function createProviderResolver(db: Db, cipher: CredentialCipher, ttlMs =
       accountId: row.account_id,
       status: row.status,
     };
-    return { connection, adapter: createProviderAdapter(connection) };
+    return { connection, adapter: createProviderAdapter(connection, adapterDeps) };
   };
   return {
     get(connectionId) {

@@ -4,14 +4,10 @@ import type { Logger } from 'pino';
 import type { ProviderResolver } from '../activities/provider-resolver.js';
 import { ConnectionNotFoundError } from '../activities/provider-resolver.js';
 import type { Db } from '../db/connection.js';
-import { findMessagesForDlr } from '../db/message-repository.js';
-import { insertWebhookEvents } from '../db/webhook-event-repository.js';
-import { recordInboundMessage } from '../db/inbound-message-repository.js';
-import { dlrCouldChange } from '../domain/dlr-event.js';
-import type { PendingDlr } from '../db/webhook-event-repository.js';
 import type { WebhookRequest } from '../providers/provider-adapter.js';
 import { NotFoundError, PayloadTooLargeError, UnauthorizedError } from './api-error.js';
 import type { DlrDispatcher } from './dlr-dispatcher.js';
+import { persistDlrs, persistMos } from './webhook-intake.js';
 
 /** Dependencies of the provider webhook routes. */
 export interface WebhookRoutesDeps {
@@ -25,8 +21,6 @@ export interface WebhookRoutesDeps {
 
 /** Largest webhook body accepted, bytes. */
 export const WEBHOOK_MAX_BODY_BYTES = 256 * 1024;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `POST /:connectionId/dlr` and `POST /:connectionId/mo` (mounted at `/v1/webhooks`): verify the
@@ -79,75 +73,15 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Hono {
   app.post('/:connectionId/dlr', async (c) => {
     const { resolved, req } = await authenticate(c, 'dlr');
     const dlrs = resolved.adapter.parseDlr(req);
-    const messages = await findMessagesForDlr(
-      deps.db,
-      resolved.connection.id,
-      dlrs.map((d) => d.ourMessageId).filter((id): id is string => !!id && UUID.test(id)),
-      dlrs.map((d) => d.providerMessageId),
-    );
-    const byOurId = new Map(messages.map((m) => [m.id, m]));
-    const byProviderId = new Map(messages.filter((m) => m.provider_message_id).map((m) => [m.provider_message_id!, m]));
-    // A receipt that cannot change its message (an intermediate `sent` after the send was recorded, a
-    // repeat of the final state) is logged as handled: no signal, no Temporal action.
-    const rows = dlrs.map((d) => {
-      const m = (d.ourMessageId ? byOurId.get(d.ourMessageId) : undefined) ?? byProviderId.get(d.providerMessageId);
-      return { dlr: d, message: m, handled: m !== undefined && !dlrCouldChange(m.status, d) };
-    });
-    const inserted = await insertWebhookEvents(
-      deps.db,
-      rows.map(({ dlr, message, handled }) => ({
-        connectionId: resolved.connection.id,
-        accountId: resolved.connection.accountId,
-        kind: 'dlr' as const,
-        dedupeKey: dlr.dedupeKey,
-        providerMessageId: dlr.providerMessageId,
-        messageId: message?.id ?? null,
-        workflowId: message?.batch_workflow_id ?? null,
-        normalized: { ...dlr },
-        rawBody: req.rawBody,
-        contentType: req.headers['content-type'] ?? null,
-        handled,
-      })),
-    );
-    const insertedKeys = new Map(inserted.map((i) => [i.dedupeKey, i.id]));
-    const pending: PendingDlr[] = [];
-    for (const { dlr, message, handled } of rows) {
-      const id = insertedKeys.get(dlr.dedupeKey);
-      if (id && message && !handled) pending.push({ id, messageId: message.id, workflowId: message.batch_workflow_id ?? '', normalized: dlr });
-    }
-    deps.dispatcher.enqueue(pending);
-    return c.json({ received: dlrs.length, duplicates: dlrs.length - inserted.length });
+    const raw = { rawBody: req.rawBody, contentType: req.headers['content-type'] ?? null };
+    return c.json(await persistDlrs(deps.db, deps.dispatcher, resolved.connection, dlrs, raw));
   });
 
   app.post('/:connectionId/mo', async (c) => {
     const { resolved, req } = await authenticate(c, 'mo');
     const mos = resolved.adapter.parseMo(req);
-    const accountId = resolved.connection.accountId;
-    let duplicates = 0;
-    await deps.db.transaction().execute(async (trx) => {
-      for (const mo of mos) {
-        const [logged] = await insertWebhookEvents(trx, [
-          {
-            connectionId: resolved.connection.id,
-            accountId,
-            kind: 'mo',
-            dedupeKey: mo.dedupeKey,
-            providerMessageId: mo.providerMessageId,
-            messageId: null,
-            workflowId: null,
-            normalized: { ...mo },
-            rawBody: req.rawBody,
-            contentType: req.headers['content-type'] ?? null,
-          },
-        ]);
-        if (!logged) {
-          duplicates += 1;
-          continue;
-        }
-        await recordInboundMessage(trx, accountId, resolved.connection.id, mo);
-      }
-    });
-    return c.json({ received: mos.length, duplicates });
+    const raw = { rawBody: req.rawBody, contentType: req.headers['content-type'] ?? null };
+    return c.json(await persistMos(deps.db, resolved.connection, mos, raw));
   });
 
   return app;

@@ -6,9 +6,11 @@
  */
 import type { ProviderAdapter, ProviderConnectionConfig } from './provider-adapter.js';
 import { createSandboxAdapter } from './sandbox/sandbox-adapter.js';
+import { createSmppAdapter } from './smpp/smpp-adapter.js';
+import type { SmppSessionSource } from './smpp/smpp-adapter.js';
 
 /** Provider names this build has an adapter for. */
-export const SUPPORTED_PROVIDERS = ['sandbox'] as const;
+export const SUPPORTED_PROVIDERS = ['sandbox', 'smpp'] as const;
 
 /** One of {@link SUPPORTED_PROVIDERS}. */
 export type SupportedProvider = (typeof SUPPORTED_PROVIDERS)[number];
@@ -27,6 +29,8 @@ export class UnknownProviderError extends Error {
 export interface ProviderAdapterDeps {
   /** Clock in unix ms (webhook timestamp freshness); default `Date.now`. */
   now?: () => number;
+  /** The worker's SMPP binds; without it an `smpp` adapter can test its connection but not send. */
+  smpp?: SmppSessionSource;
 }
 
 /**
@@ -41,6 +45,8 @@ export function createProviderAdapter(
   switch (conn.provider) {
     case 'sandbox':
       return createSandboxAdapter(conn, deps);
+    case 'smpp':
+      return createSmppAdapter(conn, deps);
     default:
       throw new UnknownProviderError(conn.provider);
   }

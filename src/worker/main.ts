@@ -2,7 +2,9 @@ import pino from 'pino';
 import { loadConfig } from '../config.js';
 import { createProviderResolver } from '../activities/provider-resolver.js';
 import { CredentialCipher } from '../providers/credential-cipher.js';
-import { connectWorker, credentialsKey, openDatabase } from '../cli/runtime.js';
+import { connectClient, connectWorker, credentialsKey, openDatabase } from '../cli/runtime.js';
+import { DlrDispatcher } from '../api/dlr-dispatcher.js';
+import { SmppSessionPool } from '../providers/smpp/smpp-session-pool.js';
 import { createSmsflowWorker } from './create-worker.js';
 
 /**
@@ -15,18 +17,26 @@ export async function runWorker(): Promise<void> {
   const db = await openDatabase(config);
   const cipher = new CredentialCipher(await credentialsKey(config));
   const connection = await connectWorker(config);
+  // SMPP binds live here; their receipts take the webhook path (log, then a coalesced signal).
+  const temporal = await connectClient(config);
+  const dispatcher = new DlrDispatcher(db, temporal.client, logger);
+  dispatcher.start();
+  const smpp = new SmppSessionPool({ db, sink: dispatcher, logger });
   const publicBaseUrl = config.PUBLIC_BASE_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
   const worker = await createSmsflowWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: config.WORKFLOW_BUNDLE_PATH } : {}),
-    deps: { db, providers: createProviderResolver(db, cipher), logger, publicBaseUrl },
+    deps: { db, providers: createProviderResolver(db, cipher, undefined, { smpp }), logger, publicBaseUrl },
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, pid: process.pid }, 'worker running');
   try {
     await worker.run();
   } finally {
+    await smpp.closeAll();
+    await dispatcher.stop();
+    await temporal.close();
     await connection.close();
     await db.destroy();
   }
