@@ -6,9 +6,10 @@
  */
 import type { ProviderAdapter, ProviderConnectionConfig } from './provider-adapter.js';
 import { createSandboxAdapter } from './sandbox/sandbox-adapter.js';
+import { createTwilioAdapter } from './twilio/twilio-adapter.js';
 
 /** Provider names this build has an adapter for. */
-export const SUPPORTED_PROVIDERS = ['sandbox'] as const;
+export const SUPPORTED_PROVIDERS = ['sandbox', 'twilio'] as const;
 
 /** One of {@link SUPPORTED_PROVIDERS}. */
 export type SupportedProvider = (typeof SUPPORTED_PROVIDERS)[number];
@@ -41,6 +42,8 @@ export function createProviderAdapter(
   switch (conn.provider) {
     case 'sandbox':
       return createSandboxAdapter(conn, deps);
+    case 'twilio':
+      return createTwilioAdapter(conn, deps);
     default:
       throw new UnknownProviderError(conn.provider);
   }
