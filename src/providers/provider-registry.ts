@@ -7,9 +7,10 @@
 import type { ProviderAdapter, ProviderConnectionConfig } from './provider-adapter.js';
 import { createSandboxAdapter } from './sandbox/sandbox-adapter.js';
 import { createTwilioAdapter } from './twilio/twilio-adapter.js';
+import { createVonageAdapter } from './vonage/vonage-adapter.js';
 
 /** Provider names this build has an adapter for. */
-export const SUPPORTED_PROVIDERS = ['sandbox', 'twilio'] as const;
+export const SUPPORTED_PROVIDERS = ['sandbox', 'twilio', 'vonage'] as const;
 
 /** One of {@link SUPPORTED_PROVIDERS}. */
 export type SupportedProvider = (typeof SUPPORTED_PROVIDERS)[number];
@@ -44,6 +45,8 @@ export function createProviderAdapter(
       return createSandboxAdapter(conn, deps);
     case 'twilio':
       return createTwilioAdapter(conn, deps);
+    case 'vonage':
+      return createVonageAdapter(conn, deps);
     default:
       throw new UnknownProviderError(conn.provider);
   }
