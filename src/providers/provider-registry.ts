@@ -5,12 +5,13 @@
  * @module
  */
 import type { ProviderAdapter, ProviderConnectionConfig } from './provider-adapter.js';
+import { createPlivoAdapter } from './plivo/plivo-adapter.js';
 import { createSandboxAdapter } from './sandbox/sandbox-adapter.js';
 import { createTwilioAdapter } from './twilio/twilio-adapter.js';
 import { createVonageAdapter } from './vonage/vonage-adapter.js';
 
 /** Provider names this build has an adapter for. */
-export const SUPPORTED_PROVIDERS = ['sandbox', 'twilio', 'vonage'] as const;
+export const SUPPORTED_PROVIDERS = ['sandbox', 'twilio', 'vonage', 'plivo'] as const;
 
 /** One of {@link SUPPORTED_PROVIDERS}. */
 export type SupportedProvider = (typeof SUPPORTED_PROVIDERS)[number];
@@ -47,6 +48,8 @@ export function createProviderAdapter(
       return createTwilioAdapter(conn, deps);
     case 'vonage':
       return createVonageAdapter(conn, deps);
+    case 'plivo':
+      return createPlivoAdapter(conn, deps);
     default:
       throw new UnknownProviderError(conn.provider);
   }

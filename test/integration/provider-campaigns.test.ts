@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeCallbackOptions, FakeProvider } from '../helpers/fakes/fake-provider-server.js';
+import { startPlivoFake } from '../helpers/fakes/plivo-fake.js';
 import { startTwilioFake } from '../helpers/fakes/twilio-fake.js';
 import { startVonageFake } from '../helpers/fakes/vonage-fake.js';
 import { countWhere, startTestStack } from '../helpers/test-stack.js';
@@ -11,6 +12,7 @@ const MISBEHAVING: FakeCallbackOptions = { duplicate: true, reorder: true, lateM
 const FAKES: Array<[string, () => Promise<FakeProvider>]> = [
   ['twilio', () => startTwilioFake({ callbacks: MISBEHAVING })],
   ['vonage', () => startVonageFake({ callbacks: MISBEHAVING })],
+  ['plivo', () => startPlivoFake({ callbacks: MISBEHAVING })],
 ];
 
 const RECIPIENTS = 6;
