@@ -7,11 +7,12 @@
 import type { ProviderAdapter, ProviderConnectionConfig } from './provider-adapter.js';
 import { createPlivoAdapter } from './plivo/plivo-adapter.js';
 import { createSandboxAdapter } from './sandbox/sandbox-adapter.js';
+import { createTelnyxAdapter } from './telnyx/telnyx-adapter.js';
 import { createTwilioAdapter } from './twilio/twilio-adapter.js';
 import { createVonageAdapter } from './vonage/vonage-adapter.js';
 
 /** Provider names this build has an adapter for. */
-export const SUPPORTED_PROVIDERS = ['sandbox', 'twilio', 'vonage', 'plivo'] as const;
+export const SUPPORTED_PROVIDERS = ['sandbox', 'twilio', 'vonage', 'plivo', 'telnyx'] as const;
 
 /** One of {@link SUPPORTED_PROVIDERS}. */
 export type SupportedProvider = (typeof SUPPORTED_PROVIDERS)[number];
@@ -50,6 +51,8 @@ export function createProviderAdapter(
       return createVonageAdapter(conn, deps);
     case 'plivo':
       return createPlivoAdapter(conn, deps);
+    case 'telnyx':
+      return createTelnyxAdapter(conn, deps);
     default:
       throw new UnknownProviderError(conn.provider);
   }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeCallbackOptions, FakeProvider } from '../helpers/fakes/fake-provider-server.js';
 import { startPlivoFake } from '../helpers/fakes/plivo-fake.js';
+import { startTelnyxFake } from '../helpers/fakes/telnyx-fake.js';
 import { startTwilioFake } from '../helpers/fakes/twilio-fake.js';
 import { startVonageFake } from '../helpers/fakes/vonage-fake.js';
 import { countWhere, startTestStack } from '../helpers/test-stack.js';
@@ -13,6 +14,7 @@ const FAKES: Array<[string, () => Promise<FakeProvider>]> = [
   ['twilio', () => startTwilioFake({ callbacks: MISBEHAVING })],
   ['vonage', () => startVonageFake({ callbacks: MISBEHAVING })],
   ['plivo', () => startPlivoFake({ callbacks: MISBEHAVING })],
+  ['telnyx', () => startTelnyxFake({ callbacks: MISBEHAVING })],
 ];
 
 const RECIPIENTS = 6;
