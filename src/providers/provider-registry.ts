@@ -7,12 +7,13 @@
 import type { ProviderAdapter, ProviderConnectionConfig } from './provider-adapter.js';
 import { createPlivoAdapter } from './plivo/plivo-adapter.js';
 import { createSandboxAdapter } from './sandbox/sandbox-adapter.js';
+import { createSinchAdapter } from './sinch/sinch-adapter.js';
 import { createTelnyxAdapter } from './telnyx/telnyx-adapter.js';
 import { createTwilioAdapter } from './twilio/twilio-adapter.js';
 import { createVonageAdapter } from './vonage/vonage-adapter.js';
 
 /** Provider names this build has an adapter for. */
-export const SUPPORTED_PROVIDERS = ['sandbox', 'twilio', 'vonage', 'plivo', 'telnyx'] as const;
+export const SUPPORTED_PROVIDERS = ['sandbox', 'twilio', 'vonage', 'plivo', 'telnyx', 'sinch'] as const;
 
 /** One of {@link SUPPORTED_PROVIDERS}. */
 export type SupportedProvider = (typeof SUPPORTED_PROVIDERS)[number];
@@ -53,6 +54,8 @@ export function createProviderAdapter(
       return createPlivoAdapter(conn, deps);
     case 'telnyx':
       return createTelnyxAdapter(conn, deps);
+    case 'sinch':
+      return createSinchAdapter(conn, deps);
     default:
       throw new UnknownProviderError(conn.provider);
   }

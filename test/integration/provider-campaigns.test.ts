@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeCallbackOptions, FakeProvider } from '../helpers/fakes/fake-provider-server.js';
 import { startPlivoFake } from '../helpers/fakes/plivo-fake.js';
+import { startSinchFake } from '../helpers/fakes/sinch-fake.js';
 import { startTelnyxFake } from '../helpers/fakes/telnyx-fake.js';
 import { startTwilioFake } from '../helpers/fakes/twilio-fake.js';
 import { startVonageFake } from '../helpers/fakes/vonage-fake.js';
@@ -15,6 +16,7 @@ const FAKES: Array<[string, () => Promise<FakeProvider>]> = [
   ['vonage', () => startVonageFake({ callbacks: MISBEHAVING })],
   ['plivo', () => startPlivoFake({ callbacks: MISBEHAVING })],
   ['telnyx', () => startTelnyxFake({ callbacks: MISBEHAVING })],
+  ['sinch', () => startSinchFake({ callbacks: MISBEHAVING })],
 ];
 
 const RECIPIENTS = 6;
