@@ -76,7 +76,8 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Hono {
     return { resolved, req };
   };
 
-  app.post('/:connectionId/dlr', async (c) => {
+  // GET too: MessageBird (and Vonage, by account setting) deliver callbacks as a query string.
+  app.on(['POST', 'GET'], '/:connectionId/dlr', async (c) => {
     const { resolved, req } = await authenticate(c, 'dlr');
     const dlrs = resolved.adapter.parseDlr(req);
     const messages = await findMessagesForDlr(
@@ -119,7 +120,7 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Hono {
     return c.json({ received: dlrs.length, duplicates: dlrs.length - inserted.length });
   });
 
-  app.post('/:connectionId/mo', async (c) => {
+  app.on(['POST', 'GET'], '/:connectionId/mo', async (c) => {
     const { resolved, req } = await authenticate(c, 'mo');
     const mos = resolved.adapter.parseMo(req);
     const accountId = resolved.connection.accountId;

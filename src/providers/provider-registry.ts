@@ -6,6 +6,7 @@
  */
 import type { ProviderAdapter, ProviderConnectionConfig } from './provider-adapter.js';
 import { createInfobipAdapter } from './infobip/infobip-adapter.js';
+import { createMessageBirdAdapter } from './messagebird/messagebird-adapter.js';
 import { createPlivoAdapter } from './plivo/plivo-adapter.js';
 import { createSandboxAdapter } from './sandbox/sandbox-adapter.js';
 import { createSinchAdapter } from './sinch/sinch-adapter.js';
@@ -14,7 +15,7 @@ import { createTwilioAdapter } from './twilio/twilio-adapter.js';
 import { createVonageAdapter } from './vonage/vonage-adapter.js';
 
 /** Provider names this build has an adapter for. */
-export const SUPPORTED_PROVIDERS = ['sandbox', 'twilio', 'vonage', 'plivo', 'telnyx', 'sinch', 'infobip'] as const;
+export const SUPPORTED_PROVIDERS = ['sandbox', 'twilio', 'vonage', 'plivo', 'telnyx', 'sinch', 'infobip', 'messagebird'] as const;
 
 /** One of {@link SUPPORTED_PROVIDERS}. */
 export type SupportedProvider = (typeof SUPPORTED_PROVIDERS)[number];
@@ -59,6 +60,8 @@ export function createProviderAdapter(
       return createSinchAdapter(conn, deps);
     case 'infobip':
       return createInfobipAdapter(conn, deps);
+    case 'messagebird':
+      return createMessageBirdAdapter(conn, deps);
     default:
       throw new UnknownProviderError(conn.provider);
   }

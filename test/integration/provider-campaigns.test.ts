@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeCallbackOptions, FakeProvider } from '../helpers/fakes/fake-provider-server.js';
 import { startInfobipFake } from '../helpers/fakes/infobip-fake.js';
+import { startMessageBirdFake } from '../helpers/fakes/messagebird-fake.js';
 import { startPlivoFake } from '../helpers/fakes/plivo-fake.js';
 import { startSinchFake } from '../helpers/fakes/sinch-fake.js';
 import { startTelnyxFake } from '../helpers/fakes/telnyx-fake.js';
@@ -19,6 +20,7 @@ const FAKES: Array<[string, () => Promise<FakeProvider>]> = [
   ['telnyx', () => startTelnyxFake({ callbacks: MISBEHAVING })],
   ['sinch', () => startSinchFake({ callbacks: MISBEHAVING })],
   ['infobip', () => startInfobipFake({ callbacks: MISBEHAVING })],
+  ['messagebird', () => startMessageBirdFake({ callbacks: MISBEHAVING })],
 ];
 
 const RECIPIENTS = 6;
