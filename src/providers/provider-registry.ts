@@ -5,6 +5,7 @@
  * @module
  */
 import type { ProviderAdapter, ProviderConnectionConfig } from './provider-adapter.js';
+import { createGenericHttpAdapter } from './generic-http/generic-http-adapter.js';
 import { createInfobipAdapter } from './infobip/infobip-adapter.js';
 import { createMessageBirdAdapter } from './messagebird/messagebird-adapter.js';
 import { createPlivoAdapter } from './plivo/plivo-adapter.js';
@@ -15,7 +16,7 @@ import { createTwilioAdapter } from './twilio/twilio-adapter.js';
 import { createVonageAdapter } from './vonage/vonage-adapter.js';
 
 /** Provider names this build has an adapter for. */
-export const SUPPORTED_PROVIDERS = ['sandbox', 'twilio', 'vonage', 'plivo', 'telnyx', 'sinch', 'infobip', 'messagebird'] as const;
+export const SUPPORTED_PROVIDERS = ['sandbox', 'twilio', 'vonage', 'plivo', 'telnyx', 'sinch', 'infobip', 'messagebird', 'generic-http'] as const;
 
 /** One of {@link SUPPORTED_PROVIDERS}. */
 export type SupportedProvider = (typeof SUPPORTED_PROVIDERS)[number];
@@ -62,6 +63,8 @@ export function createProviderAdapter(
       return createInfobipAdapter(conn, deps);
     case 'messagebird':
       return createMessageBirdAdapter(conn, deps);
+    case 'generic-http':
+      return createGenericHttpAdapter(conn, deps);
     default:
       throw new UnknownProviderError(conn.provider);
   }

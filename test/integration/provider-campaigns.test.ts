@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeCallbackOptions, FakeProvider } from '../helpers/fakes/fake-provider-server.js';
+import { startGenericHttpFake } from '../helpers/fakes/generic-http-fake.js';
 import { startInfobipFake } from '../helpers/fakes/infobip-fake.js';
 import { startMessageBirdFake } from '../helpers/fakes/messagebird-fake.js';
 import { startPlivoFake } from '../helpers/fakes/plivo-fake.js';
@@ -21,6 +22,7 @@ const FAKES: Array<[string, () => Promise<FakeProvider>]> = [
   ['sinch', () => startSinchFake({ callbacks: MISBEHAVING })],
   ['infobip', () => startInfobipFake({ callbacks: MISBEHAVING })],
   ['messagebird', () => startMessageBirdFake({ callbacks: MISBEHAVING })],
+  ['generic-http', () => startGenericHttpFake({ callbacks: MISBEHAVING })],
 ];
 
 const RECIPIENTS = 6;

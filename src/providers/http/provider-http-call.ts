@@ -11,7 +11,7 @@ import type { SendResult } from '../provider-adapter.js';
 /** What {@link providerHttpCall} sends. */
 export interface ProviderHttpRequest {
   url: string;
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT';
   headers?: Record<string, string>;
   /** Body already encoded (JSON text or form-urlencoded). */
   body?: string;
