@@ -70,14 +70,15 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Hono {
     return { resolved, req };
   };
 
-  app.post('/:connectionId/dlr', async (c) => {
+  // GET too: MessageBird (and Vonage, by account setting) deliver callbacks as a query string.
+  app.on(['POST', 'GET'], '/:connectionId/dlr', async (c) => {
     const { resolved, req } = await authenticate(c, 'dlr');
     const dlrs = resolved.adapter.parseDlr(req);
     const raw = { rawBody: req.rawBody, contentType: req.headers['content-type'] ?? null };
     return c.json(await persistDlrs(deps.db, deps.dispatcher, resolved.connection, dlrs, raw));
   });
 
-  app.post('/:connectionId/mo', async (c) => {
+  app.on(['POST', 'GET'], '/:connectionId/mo', async (c) => {
     const { resolved, req } = await authenticate(c, 'mo');
     const mos = resolved.adapter.parseMo(req);
     const raw = { rawBody: req.rawBody, contentType: req.headers['content-type'] ?? null };

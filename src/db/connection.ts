@@ -13,6 +13,10 @@ export type Db = Kysely<Database>;
  */
 export function createDb(url: string, poolSize = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client terminated by the server (restart, failover, DROP … WITH (FORCE) in tests) is
+  // discarded by the pool and replaced on the next checkout; with no listener, node-postgres' 'error'
+  // event would crash the process (node-postgres docs, Pool events: 'error').
+  pool.on('error', () => undefined);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

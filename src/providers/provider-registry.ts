@@ -5,12 +5,31 @@
  * @module
  */
 import type { ProviderAdapter, ProviderConnectionConfig } from './provider-adapter.js';
+import { createGenericHttpAdapter } from './generic-http/generic-http-adapter.js';
+import { createInfobipAdapter } from './infobip/infobip-adapter.js';
+import { createMessageBirdAdapter } from './messagebird/messagebird-adapter.js';
+import { createPlivoAdapter } from './plivo/plivo-adapter.js';
 import { createSandboxAdapter } from './sandbox/sandbox-adapter.js';
+import { createSinchAdapter } from './sinch/sinch-adapter.js';
 import { createSmppAdapter } from './smpp/smpp-adapter.js';
 import type { SmppSessionSource } from './smpp/smpp-adapter.js';
+import { createTelnyxAdapter } from './telnyx/telnyx-adapter.js';
+import { createTwilioAdapter } from './twilio/twilio-adapter.js';
+import { createVonageAdapter } from './vonage/vonage-adapter.js';
 
 /** Provider names this build has an adapter for. */
-export const SUPPORTED_PROVIDERS = ['sandbox', 'smpp'] as const;
+export const SUPPORTED_PROVIDERS = [
+  'sandbox',
+  'twilio',
+  'vonage',
+  'plivo',
+  'telnyx',
+  'sinch',
+  'infobip',
+  'messagebird',
+  'generic-http',
+  'smpp',
+] as const;
 
 /** One of {@link SUPPORTED_PROVIDERS}. */
 export type SupportedProvider = (typeof SUPPORTED_PROVIDERS)[number];
@@ -45,6 +64,22 @@ export function createProviderAdapter(
   switch (conn.provider) {
     case 'sandbox':
       return createSandboxAdapter(conn, deps);
+    case 'twilio':
+      return createTwilioAdapter(conn, deps);
+    case 'vonage':
+      return createVonageAdapter(conn, deps);
+    case 'plivo':
+      return createPlivoAdapter(conn, deps);
+    case 'telnyx':
+      return createTelnyxAdapter(conn, deps);
+    case 'sinch':
+      return createSinchAdapter(conn, deps);
+    case 'infobip':
+      return createInfobipAdapter(conn, deps);
+    case 'messagebird':
+      return createMessageBirdAdapter(conn, deps);
+    case 'generic-http':
+      return createGenericHttpAdapter(conn, deps);
     case 'smpp':
       return createSmppAdapter(conn, deps);
     default:
