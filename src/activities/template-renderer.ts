@@ -115,7 +115,7 @@ function undefinedVariable(err: unknown): string | undefined {
     if (!cause || cause === err) return undefined;
     return undefinedVariable(cause);
   }
-  return /undefined variable: ([^,\s]+)/.exec((err).message)?.[1];
+  return /undefined variable: ([^,\s]+)/.exec(err.message)?.[1];
 }
 
 /** The scope without top-level null/empty values and empty contact attributes: those are missing. */
