@@ -89,26 +89,22 @@ const DEFAULT_TABLES: ShiftTables = {};
  * @returns see {@link SegmentInfo}; never throws. A lone surrogate counts as one non-GSM UTF-16 unit.
  */
 export function measureSegments(text: string, options: MeasureOptions = {}): SegmentInfo {
-  const nonGsm: NonGsmCharacter[] = [];
-  const base = measureGsm(text, DEFAULT_TABLES, nonGsm);
+  const base = measureGsm(text, DEFAULT_TABLES);
   const language = options.nationalLanguage;
-  if (language === undefined) return base ?? measureUcs2(text, nonGsm);
+  if (language === undefined) return base ?? measureUcs2(text);
   let best = base;
   const candidates: ShiftTables[] = [{ single: language }];
   if (hasLockingShift(language)) candidates.push({ locking: language }, { locking: language, single: language });
   for (const tables of candidates) {
-    const info = measureGsm(text, tables, null);
+    const info = measureGsm(text, tables);
     // Fewer segments wins; on a tie the simpler encoding (fewer IEs, tried first) stays.
     if (info && (!best || info.segments < best.segments)) best = info;
   }
-  return best ?? measureUcs2(text, nonGsm);
+  return best ?? measureUcs2(text);
 }
 
-/**
- * GSM-7 measurement with one table pair. Returns null when a character is not encodable; with
- * `nonGsm` it keeps scanning to list every such character, otherwise it stops at the first.
- */
-function measureGsm(text: string, tables: ShiftTables, nonGsm: NonGsmCharacter[] | null): SegmentInfo | null {
+/** GSM-7 measurement with one table pair; null at the first character the pair cannot encode. */
+function measureGsm(text: string, tables: ShiftTables): SegmentInfo | null {
   const costs = septetCosts(tables);
   const ieOctets = (tables.locking ? SHIFT_IE_OCTETS : 0) + (tables.single ? SHIFT_IE_OCTETS : 0);
   const single = septetCapacity(ieOctets === 0 ? 0 : 1 + ieOctets);
@@ -121,14 +117,7 @@ function measureGsm(text: string, tables: ShiftTables, nonGsm: NonGsmCharacter[]
   for (let i = 0; i < n; i += 1) {
     const code = text.charCodeAt(i);
     const cost = costs[code]!;
-    if (cost === 0) {
-      if (nonGsm === null) return null;
-      const codePoint = text.codePointAt(i)!;
-      const wide = codePoint > 0xffff;
-      nonGsm.push({ char: wide ? text.slice(i, i + 2) : text[i]!, codePoint, index: i });
-      if (wide) i += 1;
-      continue;
-    }
+    if (cost === 0) return null;
     total += cost;
     if (current + cost > part) {
       parts.push(current);
@@ -137,7 +126,6 @@ function measureGsm(text: string, tables: ShiftTables, nonGsm: NonGsmCharacter[]
     }
     current += cost;
   }
-  if (nonGsm !== null && nonGsm.length > 0) return null;
   parts.push(current);
   const fitsOne = total <= single;
   return {
@@ -152,8 +140,12 @@ function measureGsm(text: string, tables: ShiftTables, nonGsm: NonGsmCharacter[]
   };
 }
 
-/** UCS-2 measurement: UTF-16 units, a surrogate pair (2 units) never split across parts. */
-function measureUcs2(text: string, nonGsm: NonGsmCharacter[]): SegmentInfo {
+/**
+ * UCS-2 measurement: UTF-16 units, a surrogate pair (2 units) never split across parts. The list of
+ * culprits is computed on first read (an own enumerable property, memoized): counting a long Cyrillic
+ * text must not allocate one object per character when nobody looks at them.
+ */
+function measureUcs2(text: string): SegmentInfo {
   const parts: number[] = [];
   const offsets: number[] = [0];
   let current = 0;
@@ -177,15 +169,33 @@ function measureUcs2(text: string, nonGsm: NonGsmCharacter[]): SegmentInfo {
   }
   parts.push(current);
   const fitsOne = n <= UCS2_SINGLE;
-  return {
-    encoding: 'UCS-2',
+  const info = {
+    encoding: 'UCS-2' as const,
     units: n,
     characters,
     segments: fitsOne ? 1 : parts.length,
     segmentUnits: fitsOne ? [n] : parts,
     segmentOffsets: fitsOne ? [0] : offsets,
-    nonGsmCharacters: nonGsm,
   };
+  let culprits: NonGsmCharacter[] | undefined;
+  return Object.defineProperty(info, 'nonGsmCharacters', {
+    enumerable: true,
+    get: () => (culprits ??= nonGsmCharacters(text)),
+  }) as SegmentInfo;
+}
+
+/** The characters of `text` outside the GSM 7-bit default alphabet and its extension table, in order. */
+export function nonGsmCharacters(text: string): NonGsmCharacter[] {
+  const costs = septetCosts(DEFAULT_TABLES);
+  const out: NonGsmCharacter[] = [];
+  for (let i = 0; i < text.length; i += 1) {
+    if (costs[text.charCodeAt(i)] !== 0) continue;
+    const codePoint = text.codePointAt(i)!;
+    const wide = codePoint > 0xffff;
+    out.push({ char: wide ? text.slice(i, i + 2) : text[i]!, codePoint, index: i });
+    if (wide) i += 1;
+  }
+  return out;
 }
 
 /** The text of each segment of `text` as measured by `info` (for previews). */

@@ -1,3 +1,4 @@
+import { Liquid } from 'liquidjs';
 import { describe, expect, it } from 'vitest';
 import { MAX_RENDERED_CHARS, TemplateRenderer } from '../../src/activities/template-renderer.js';
 import { loadVectors } from '../helpers/vectors.js';
@@ -88,5 +89,27 @@ describe('TemplateRenderer: missing variables', () => {
 
   it('lists the variables a template reads', () => {
     expect(r.variables('{{ a }} {{ campaign.offer }} {% if b %}{% endif %}')).toEqual(['a', 'campaign.offer', 'b']);
+  });
+});
+
+describe('TemplateRenderer: plain templates render like liquidjs', () => {
+  it('gives the same text as liquidjs itself for plain and non-plain templates and scopes', () => {
+    const r = new TemplateRenderer();
+    const liquid = new Liquid();
+    const templates = [
+      'Hi {{ first_name }}, {{ campaign.offer }} until {{ until }}!',
+      'Hi {{first_name}} {{ n }} {{- tier -}} x',
+      'Hi {{ first_name | upcase }} {{ tags.size }} {{ tags.first }}',
+      '{% if tier == "gold" %}Gold{% else %}Std{% endif %} {{ first_name }}',
+    ];
+    const scopes = [
+      { first_name: 'Ana', tier: 'gold', n: 3, until: 'Sunday', tags: ['a', 'b'], campaign: { offer: '20% off' } },
+      { first_name: 'Bo', tier: 'silver', n: 1.5, until: 'Mon', tags: ['z'], campaign: { offer: '€5' } },
+    ];
+    for (const tpl of templates) {
+      for (const scope of scopes) {
+        expect(r.render(tpl, scope), tpl).toEqual({ ok: true, text: String(liquid.parseAndRenderSync(tpl, scope)).trim() });
+      }
+    }
   });
 });
