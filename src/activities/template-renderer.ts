@@ -43,7 +43,8 @@ const MAX_MISSING = 20;
 export class TemplateRenderer {
   /**
    * A tenant's template must not stall the worker or mint a 150-segment message: liquidjs' own
-   * limits bound parse size (characters), render time (ms) and memory per render.
+   * limits bound parse size (characters), render time (ms) and memory per render. The time limit is
+   * 500 ms, not less: on a loaded worker a descheduled process must not fail ordinary renders.
    */
   private readonly engine = new Liquid({
     strictFilters: true,
@@ -51,7 +52,7 @@ export class TemplateRenderer {
     lenientIf: true,
     cache: false,
     parseLimit: 10_000,
-    renderLimit: 100,
+    renderLimit: 500,
     memoryLimit: 1_000_000,
   });
   private readonly parsed = new Map<string, Template[]>();
