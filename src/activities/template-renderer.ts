@@ -187,10 +187,16 @@ function undefinedVariable(err: unknown): string | undefined {
   return /undefined variable: ([^,\s]+)/.exec(err.message)?.[1];
 }
 
-/** The scope without top-level null/empty values and empty contact attributes: those are missing. */
+/**
+ * The scope without null/empty values, also inside nested objects (`contact.attributes.city: ''`):
+ * those are missing. Arrays are kept as they are.
+ */
 function withoutBlanks(scope: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(scope)) if (v !== null && v !== undefined && v !== '') out[k] = v;
+  for (const [k, v] of Object.entries(scope)) {
+    if (v === null || v === undefined || v === '') continue;
+    out[k] = typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) ? withoutBlanks(v as Record<string, unknown>) : v;
+  }
   return out;
 }
 

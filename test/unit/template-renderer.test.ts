@@ -72,8 +72,8 @@ describe('TemplateRenderer: missing variables', () => {
   const r = new TemplateRenderer();
 
   it('names every missing variable, nested ones too, and treats empty values as missing', () => {
-    const out = r.render('{{ a }} {{ b }} {{ campaign.offer }} {{ c }}', { a: 'x', b: '', campaign: {} });
-    expect(out).toMatchObject({ ok: false, reason: 'missing_field', variables: ['b', 'campaign.offer', 'c'] });
+    const out = r.render('{{ a }} {{ b }} {{ campaign.offer }} {{ c }} {{ contact.attributes.city }}', { a: 'x', b: '', campaign: {}, contact: { attributes: { city: '' } } });
+    expect(out).toMatchObject({ ok: false, reason: 'missing_field', variables: ['b', 'campaign.offer', 'c', 'contact.attributes.city'] });
   });
 
   it('uses defaults only under the default policy, and a provided value wins', () => {
