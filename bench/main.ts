@@ -13,6 +13,7 @@ import { withTimeout } from './bounded-wait.js';
 import { runCampaignScenario } from './campaign-bench.js';
 import type { ScenarioContext } from './campaign-bench.js';
 import { runWebhookScenario } from './webhook-bench.js';
+import { runComposeScenario } from './compose-bench.js';
 
 /** Every scenario by its command-line name. */
 const SCENARIOS: Record<string, { summary: string; run: (ctx: ScenarioContext) => Promise<unknown> }> = {
@@ -21,6 +22,7 @@ const SCENARIOS: Record<string, { summary: string; run: (ctx: ScenarioContext) =
     run: runCampaignScenario,
   },
   webhooks: { summary: 'S3: signed DLR callbacks/s through the real webhook route vs bare Hono and Hono + INSERT; kill -9 loses nothing', run: runWebhookScenario },
+  compose: { summary: 'S7: segment counts/s and cached renders/s per core vs string.length and replace loops', run: runComposeScenario },
 };
 
 const USAGE = `usage: npm run bench -- [scenario…]   (no scenario: all)

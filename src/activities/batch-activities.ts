@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
-import { measureSegments } from '../domain/segments.js';
 import type { FailureReason } from '../domain/message-status.js';
 import type { NewMessage } from '../db/database.js';
 import {
@@ -20,6 +19,10 @@ import type { NewConsentEvent } from '../db/consent-repository.js';
 import type { DlrSignalEvent } from '../workflows/send-batch-workflow.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { TemplateRenderer } from './template-renderer.js';
+import { MessageComposer } from './message-composer.js';
+import { loadCampaignComposition } from './campaign-composition.js';
+import { insertShortLinks } from '../db/short-link-repository.js';
+import type { NewShortLink } from '../db/short-link-repository.js';
 
 /** A message's state as the batch workflow tracks it. */
 export type BatchMessageState = MessageStateRow;
@@ -40,7 +43,7 @@ const SEND_CHUNK = 200;
  */
 export function createBatchActivities(deps: ActivityDeps) {
   const { db, logger } = deps;
-  const renderer = new TemplateRenderer();
+  const composer = new MessageComposer(new TemplateRenderer());
 
   return {
     /**
@@ -64,25 +67,28 @@ export function createBatchActivities(deps: ActivityDeps) {
         .where('r.seq', '>=', input.seqFrom)
         .where('r.seq', '<=', input.seqTo)
         .execute();
+      const composition = await loadCampaignComposition(db, composer, campaign.account_id, [...variants.values()], `${deps.publicBaseUrl}/l`);
       const rows: NewMessage[] = [];
+      const links: NewShortLink[] = [];
       for (const r of recipients) {
         if (r.existing) continue;
         const variant = variants.get(r.variant_key);
         if (!variant) throw ApplicationFailure.nonRetryable(`variant ${r.variant_key} missing`, 'variant_missing');
         const attributes = r.attributes;
-        const rendered = renderer.render(variant.body, {
+        const rendered = composition.compose(variant, {
           ...attributes,
           contact: { phone: r.phone_e164, country: r.country, time_zone: r.time_zone, attributes },
           campaign: { id: campaign.id, name: campaign.name, ...campaign.fields },
         });
-        const text = rendered.ok ? rendered.text : '';
-        const seg = measureSegments(text);
+        const { text, segments: seg } = rendered;
         let status: NewMessage['status'] = 'queued';
         let reason: FailureReason | null = null;
         if (r.consent !== 'opted_in') [status, reason] = ['suppressed', r.consent === 'opted_out' ? 'opted_out' : 'no_consent'];
         else if (!rendered.ok) [status, reason] = ['suppressed', rendered.reason];
+        const id = randomUUID();
+        if (status === 'queued') links.push(...rendered.links.map((l) => ({ ...l, messageId: id, campaignId: campaign.id, accountId: campaign.account_id })));
         rows.push({
-          id: randomUUID(),
+          id,
           account_id: campaign.account_id,
           campaign_id: campaign.id,
           recipient_seq: r.seq,
@@ -98,10 +104,13 @@ export function createBatchActivities(deps: ActivityDeps) {
           status,
           status_reason: reason,
           error_text: rendered.ok ? null : rendered.detail,
+          dlt_entity_id: rendered.dlt?.entityId ?? null,
+          dlt_template_id: rendered.dlt?.templateId ?? null,
           ...(status === 'suppressed' ? { final_at: new Date() } : {}),
         });
       }
       await insertMessages(db, rows);
+      await insertShortLinks(db, links);
       return messageStatesInRange(db, input.campaignId, input.seqFrom, input.seqTo);
     },
 
@@ -166,7 +175,8 @@ export function createBatchActivities(deps: ActivityDeps) {
             return;
           }
           ctx.heartbeat({ done });
-          const res = await adapter.send({ messageId: m.id, from: m.sender, to: m.to_e164, body: m.body, dlrUrl, moUrl });
+          const dlt = m.dlt_entity_id && m.dlt_template_id ? { dlt: { entityId: m.dlt_entity_id, templateId: m.dlt_template_id } } : {};
+          const res = await adapter.send({ messageId: m.id, from: m.sender, to: m.to_e164, body: m.body, dlrUrl, moUrl, ...dlt });
           switch (res.outcome) {
             case 'accepted':
               acceptedProviderIds.push(res.providerMessageId);

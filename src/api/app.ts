@@ -5,6 +5,8 @@ import { NotFoundError, ServiceUnavailableError } from './api-error.js';
 import { createCampaignRoutes } from './campaign-routes.js';
 import { createConnectionRoutes } from './connection-routes.js';
 import { createContactRoutes } from './contact-routes.js';
+import { createLinkRoutes } from './link-routes.js';
+import { createTemplateRoutes } from './template-routes.js';
 import { problemFromError, problemResponse, problemResponseSpec } from './problem.js';
 import { validationHook } from './validation-hook.js';
 
@@ -61,6 +63,8 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   app.route('/v1/connections', createConnectionRoutes(deps));
   app.route('/v1/contacts', createContactRoutes(deps));
   app.route('/v1/campaigns', createCampaignRoutes(deps));
+  app.route('/v1/templates', createTemplateRoutes(deps));
+  app.route('/l', createLinkRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

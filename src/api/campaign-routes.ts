@@ -31,6 +31,7 @@ import { canonicalJson } from './canonical-json.js';
 import { findConnection } from '../db/provider-connection-repository.js';
 import { problemResponseSpec } from './problem.js';
 import { validationHook } from './validation-hook.js';
+import { resolveVariantTemplates } from './variant-templates.js';
 
 const unauthorized = problemResponseSpec('Missing or bad API key');
 const notFound = problemResponseSpec('No such campaign in this account');
@@ -138,7 +139,7 @@ export function createCampaignRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
       audience: body.audience,
       fields: body.fields,
       settings: body.settings,
-      variants: body.variants,
+      variants: await resolveVariantTemplates(deps.db, accountId, body.variants),
       ...(idempotencyKey !== undefined
         ? { idempotencyKey, requestSha256: createHash('sha256').update(canonicalJson(body)).digest('hex') }
         : {}),

@@ -31,10 +31,18 @@ const VariantBody = z.strictObject({
         ctx.addIssue({ code: 'custom', message: `invalid Liquid template: ${(err as Error).message}` });
       }
     })
+    .optional()
     .openapi({
-      description: 'Liquid template, e.g. `Hi {{ first_name }}, …`',
+      description: 'Liquid template, e.g. `Hi {{ first_name }}, …` (or give `template_id`).',
       example: 'Hi {{ first_name }}! Reply STOP to opt out.',
     }),
+  template_id: z.uuid().optional().openapi({
+    description: 'A stored template (`POST /v1/templates`): its body, missing-variable policy, links and DLT registration.',
+  }),
+}).superRefine((v, ctx) => {
+  if ((v.body === undefined) === (v.template_id === undefined)) {
+    ctx.addIssue({ code: 'custom', message: 'give exactly one of body and template_id', path: [v.body === undefined ? 'body' : 'template_id'] });
+  }
 });
 
 /** Campaign tunables with their ranges and defaults (sent to the workflow as CampaignRunOptions). */

@@ -16,6 +16,8 @@ export interface CampaignVariantRecord {
   key: string;
   weight: number;
   body: string;
+  /** The stored template the body came from (migration 0004 composition rules), if any. */
+  template_id?: string | null;
 }
 
 /** A campaign with its variants. */
@@ -101,7 +103,7 @@ export async function insertCampaign(db: Db, c: NewCampaign): Promise<InsertCamp
       .executeTakeFirstOrThrow();
     await trx
       .insertInto('campaign_variants')
-      .values(c.variants.map((v) => ({ campaign_id: id, key: v.key, weight: v.weight, body: v.body })))
+      .values(c.variants.map((v) => ({ campaign_id: id, key: v.key, weight: v.weight, body: v.body, template_id: v.template_id ?? null })))
       .execute();
     const variants = [...c.variants].sort((a, b) => a.key.localeCompare(b.key));
     return { kind: 'created', campaign: { ...row, variants } };

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from './connection.js';
 import { campaignStatsRows } from './campaign-repository.js';
+import { loadCompositionStats } from './composition-stats.js';
+import type { CompositionStats } from './composition-stats.js';
 
 /** Counts for a campaign or one of its variants. */
 export interface StatsCounts {
@@ -29,6 +31,8 @@ export interface StatsCounts {
 export interface CampaignStats {
   totals: StatsCounts & { total: number };
   variants: (StatsCounts & { key: string })[];
+  /** Segments rendered, encodings, link clicks and click-through rate (composition-stats.ts). */
+  composition: CompositionStats;
 }
 
 function empty(): StatsCounts {
@@ -83,5 +87,6 @@ export async function loadCampaignStats(db: Db, campaignId: string): Promise<Cam
   return {
     totals: { ...totals, total: totals.messages },
     variants: [...byVariant.entries()].map(([key, v]) => ({ key, ...v })).sort((a, b) => a.key.localeCompare(b.key)),
+    composition: await loadCompositionStats(db, campaignId),
   };
 }

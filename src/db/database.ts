@@ -88,6 +88,37 @@ export interface TemplatesTable {
   name: string;
   body: string;
   created_at: Timestamp;
+  /** Migration 0004 (composition): see src/db/template-repository.ts. */
+  missing_policy: Generated<'fail' | 'default'>;
+  defaults: Json<Record<string, string>>;
+  shorten_links: Generated<boolean>;
+  dlt_entity_id: string | null;
+  dlt_template_id: string | null;
+  dlt_header: string | null;
+  dlt_category: 'transactional' | 'service_implicit' | 'service_explicit' | 'promotional' | null;
+  dlt_text: string | null;
+  dlt_var_max_length: number | null;
+  updated_at: Timestamp;
+}
+
+export interface ShortLinksTable {
+  code: string;
+  message_id: string;
+  campaign_id: string | null;
+  account_id: string;
+  url: string;
+  clicks: Generated<number>;
+  first_clicked_at: NullableTimestamp;
+  last_clicked_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface SegmentPricesTable {
+  account_id: string;
+  country: string;
+  price_per_segment: ColumnType<string, string | number, string | number>;
+  currency: string;
+  updated_at: Timestamp;
 }
 
 export type CampaignStatus = 'created' | 'running' | 'paused' | 'completed' | 'canceled' | 'failed';
@@ -152,6 +183,9 @@ export interface MessagesTable {
   delivered_at: NullableTimestamp;
   final_at: NullableTimestamp;
   updated_at: Timestamp;
+  /** Migration 0004: the DLT registration the message was checked against (India). */
+  dlt_entity_id: ColumnType<string | null, string | null | undefined, string | null>;
+  dlt_template_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface WebhookEventsTable {
@@ -213,6 +247,8 @@ export interface Database {
   webhook_events: WebhookEventsTable;
   inbound_messages: InboundMessagesTable;
   user_events: UserEventsTable;
+  short_links: ShortLinksTable;
+  segment_prices: SegmentPricesTable;
 }
 
 export type MessageRow = Selectable<MessagesTable>;

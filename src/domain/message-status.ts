@@ -103,7 +103,8 @@ export type DeliveryStatus =
  * From providers.md §9.1: `opted_out`, `invalid_number`, `not_sms_capable`, `unreachable`,
  * `blocked_spam`, `carrier_rejected`, `sender_not_allowed`, `insufficient_funds`, `rate_limited`,
  * `expired`, `canceled`, `provider_error`, `unknown` (derivation from provider codes in §9.2).
- * Ours: `missing_field` (a template variable without value or fallback), `quiet_hours` (the send window
+ * Ours: `missing_field` (a template variable without value or fallback), `dlt_mismatch` (India: the
+ * rendered text does not match its registered DLT template, TRAI TCCCPR), `quiet_hours` (the send window
  * closed before it could go), `no_consent` (no opt-in on record), `dlr_timeout` (no final DLR before the
  * batch's DLR timeout).
  */
@@ -122,6 +123,7 @@ export type FailureReason =
   | 'provider_error'
   | 'unknown'
   | 'missing_field'
+  | 'dlt_mismatch'
   | 'template_error'
   | 'quiet_hours'
   | 'no_consent'

@@ -29,6 +29,12 @@ export interface SendRequest {
   dlrUrl: string;
   /** Absolute public URL for inbound replies, for providers that take it per message. */
   moUrl?: string;
+  /**
+   * India DLT (TRAI TCCCPR): the Principal Entity ID and the content template ID the body was checked
+   * against, for adapters that accept them (e.g. AWS `IN_ENTITY_ID`/`IN_TEMPLATE_ID`, Twilio
+   * `DltTemplateId`; compliance.md c4). Absent for messages outside DLT.
+   */
+  dlt?: { entityId: string; templateId: string };
 }
 
 /**

@@ -96,6 +96,11 @@ describe('app', () => {
         'POST /v1/campaigns/{id}/pause',
         'POST /v1/campaigns/{id}/resume',
         'POST /v1/campaigns/{id}/cancel',
+        'POST /v1/templates',
+        'GET /v1/templates/{id}',
+        'POST /v1/templates/preview',
+        'PUT /v1/templates/prices/{country}',
+        'GET /l/{code}',
       ].sort(),
     );
     expect(doc.paths['/v1/campaigns']?.['post']?.requestBody?.content).toHaveProperty('application/json');
