@@ -19,6 +19,7 @@ import { appendConsentEvents } from '../db/consent-repository.js';
 import type { NewConsentEvent } from '../db/consent-repository.js';
 import type { DlrSignalEvent } from '../workflows/send-batch-workflow.js';
 import type { ActivityDeps } from './activity-deps.js';
+import { createConnectionRouter } from './connection-router.js';
 import { TemplateRenderer } from './template-renderer.js';
 
 /** A message's state as the batch workflow tracks it. */
@@ -118,10 +119,10 @@ export function createBatchActivities(deps: ActivityDeps) {
      */
     async sendMessages(input: BatchRange & { batchWorkflowId: string }): Promise<{ messages: BatchMessageState[]; parkedDlrs: DlrSignalEvent[] }> {
       const ctx = Context.current();
-      const campaign = await db.selectFrom('campaigns').select(['connection_id', 'sender']).where('id', '=', input.campaignId).executeTakeFirstOrThrow();
+      const campaign = await db.selectFrom('campaigns').select(['connection_id', 'sender', 'account_id']).where('id', '=', input.campaignId).executeTakeFirstOrThrow();
       const { adapter, connection } = await deps.providers.get(campaign.connection_id);
-      const dlrUrl = `${deps.publicBaseUrl}/v1/webhooks/${connection.id}/dlr`;
-      const moUrl = `${deps.publicBaseUrl}/v1/webhooks/${connection.id}/mo`;
+      // Country routes and failover (connection-router.ts); without routes it sends as `adapter` would.
+      const router = await createConnectionRouter(deps, { id: input.campaignId, accountId: campaign.account_id, connectionId: connection.id });
       const unsent = await unsentMessagesInRange(db, input.campaignId, input.seqFrom, input.seqTo);
 
       // Left `submitting` by a crashed attempt: the provider may or may not have the message.
@@ -166,7 +167,7 @@ export function createBatchActivities(deps: ActivityDeps) {
             return;
           }
           ctx.heartbeat({ done });
-          const res = await adapter.send({ messageId: m.id, from: m.sender, to: m.to_e164, body: m.body, dlrUrl, moUrl });
+          const res = await router.send({ messageId: m.id, from: m.sender, to: m.to_e164, body: m.body });
           switch (res.outcome) {
             case 'accepted':
               acceptedProviderIds.push(res.providerMessageId);
