@@ -16,6 +16,7 @@ import {
 import type { MessageStateRow, StateUpdate, SubmitRecord } from '../db/message-repository.js';
 import { markApplied, matchParkedDlrs } from '../db/webhook-event-repository.js';
 import { appendConsentEvents } from '../db/consent-repository.js';
+import { recordReceiptOptOuts } from '../db/provider-opt-out-repository.js';
 import type { NewConsentEvent } from '../db/consent-repository.js';
 import type { DlrSignalEvent } from '../workflows/send-batch-workflow.js';
 import type { ActivityDeps } from './activity-deps.js';
@@ -235,6 +236,7 @@ export function createBatchActivities(deps: ActivityDeps) {
     async flushMessageStates(input: { updates: StateUpdate[]; appliedEventIds?: string[] }): Promise<number> {
       return db.transaction().execute(async (trx) => {
         const n = await flushStates(trx, input.updates);
+        await recordReceiptOptOuts(trx, input.updates);
         await markApplied(trx, input.appliedEventIds ?? []);
         return n;
       });
