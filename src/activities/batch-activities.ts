@@ -15,9 +15,11 @@ import {
 import type { MessageStateRow, StateUpdate, SubmitRecord } from '../db/message-repository.js';
 import { markApplied, matchParkedDlrs } from '../db/webhook-event-repository.js';
 import { appendConsentEvents } from '../db/consent-repository.js';
+import { recordReceiptOptOuts } from '../db/provider-opt-out-repository.js';
 import type { NewConsentEvent } from '../db/consent-repository.js';
 import type { DlrSignalEvent } from '../workflows/send-batch-workflow.js';
 import type { ActivityDeps } from './activity-deps.js';
+import { createConnectionRouter } from './connection-router.js';
 import { TemplateRenderer } from './template-renderer.js';
 import { MessageComposer } from './message-composer.js';
 import { loadCampaignComposition } from './campaign-composition.js';
@@ -127,10 +129,10 @@ export function createBatchActivities(deps: ActivityDeps) {
      */
     async sendMessages(input: BatchRange & { batchWorkflowId: string }): Promise<{ messages: BatchMessageState[]; parkedDlrs: DlrSignalEvent[] }> {
       const ctx = Context.current();
-      const campaign = await db.selectFrom('campaigns').select(['connection_id', 'sender']).where('id', '=', input.campaignId).executeTakeFirstOrThrow();
+      const campaign = await db.selectFrom('campaigns').select(['connection_id', 'sender', 'account_id']).where('id', '=', input.campaignId).executeTakeFirstOrThrow();
       const { adapter, connection } = await deps.providers.get(campaign.connection_id);
-      const dlrUrl = `${deps.publicBaseUrl}/v1/webhooks/${connection.id}/dlr`;
-      const moUrl = `${deps.publicBaseUrl}/v1/webhooks/${connection.id}/mo`;
+      // Country routes and failover (connection-router.ts); without routes it sends as `adapter` would.
+      const router = await createConnectionRouter(deps, { id: input.campaignId, accountId: campaign.account_id, connectionId: connection.id });
       const unsent = await unsentMessagesInRange(db, input.campaignId, input.seqFrom, input.seqTo);
 
       // Left `submitting` by a crashed attempt: the provider may or may not have the message.
@@ -176,7 +178,7 @@ export function createBatchActivities(deps: ActivityDeps) {
           }
           ctx.heartbeat({ done });
           const dlt = m.dlt_entity_id && m.dlt_template_id ? { dlt: { entityId: m.dlt_entity_id, templateId: m.dlt_template_id } } : {};
-          const res = await adapter.send({ messageId: m.id, from: m.sender, to: m.to_e164, body: m.body, dlrUrl, moUrl, ...dlt });
+          const res = await router.send({ messageId: m.id, from: m.sender, to: m.to_e164, body: m.body, ...dlt });
           switch (res.outcome) {
             case 'accepted':
               acceptedProviderIds.push(res.providerMessageId);
@@ -244,6 +246,7 @@ export function createBatchActivities(deps: ActivityDeps) {
     async flushMessageStates(input: { updates: StateUpdate[]; appliedEventIds?: string[] }): Promise<number> {
       return db.transaction().execute(async (trx) => {
         const n = await flushStates(trx, input.updates);
+        await recordReceiptOptOuts(trx, input.updates);
         await markApplied(trx, input.appliedEventIds ?? []);
         return n;
       });

@@ -11,7 +11,8 @@ import type { FakeCallback, FakeCallbackOptions, FakeProvider, FakeRequest, Fake
 /** Per-recipient behaviour; default delivered. */
 export type TwilioFakeOutcome = { sync: number } | { status: 'undelivered' | 'failed'; errorCode: number };
 
-export async function startTwilioFake(options: { callbacks?: FakeCallbackOptions; outcomes?: Record<string, TwilioFakeOutcome> } = {}): Promise<FakeProvider> {
+/** `failSendsWith`: answer every send with this HTTP status (503: Twilio is down). */
+export async function startTwilioFake(options: { callbacks?: FakeCallbackOptions; outcomes?: Record<string, TwilioFakeOutcome>; failSendsWith?: number } = {}): Promise<FakeProvider> {
   const accountSid = `AC${randomHex(16)}`;
   const authToken = randomHex(16);
   const queue = new CallbackQueue(options.callbacks);
@@ -34,6 +35,7 @@ export async function startTwilioFake(options: { callbacks?: FakeCallbackOptions
     }
     if (req.method === 'GET' && req.url === `${prefix}.json`) return { status: 200, json: { sid: accountSid, status: 'active' } };
     if (req.method !== 'POST' || req.url !== `${prefix}/Messages.json`) return { status: 404, json: { code: 20404, message: 'Not found' } };
+    if (options.failSendsWith !== undefined) return { status: options.failSendsWith, json: { code: 20500, message: 'Service unavailable', status: options.failSendsWith } };
     const form = new URLSearchParams(req.body);
     const to = form.get('To') ?? '';
     const body = form.get('Body') ?? '';
