@@ -62,6 +62,9 @@ async function main(mode: string): Promise<number> {
   return listen(app);
 }
 
+// A clean exit on SIGTERM lets `node --cpu-prof` write its profile when profiling a target.
+process.on('SIGTERM', () => process.exit(0));
+
 main(process.argv[2] ?? 'smsflow').then(
   (port) => process.stdout.write(`${JSON.stringify({ port })}\n`),
   (err: unknown) => {
