@@ -69,7 +69,7 @@ export function createBatchActivities(deps: ActivityDeps) {
         .where('r.seq', '>=', input.seqFrom)
         .where('r.seq', '<=', input.seqTo)
         .execute();
-      const composition = await loadCampaignComposition(db, composer, campaign.account_id, [...variants.values()], `${deps.publicBaseUrl}/l`);
+      const composition = await loadCampaignComposition(db, composer, campaign.account_id, [...variants.values()], `${deps.publicBaseUrl}/l`, campaign.sender);
       const rows: NewMessage[] = [];
       const links: NewShortLink[] = [];
       for (const r of recipients) {

@@ -22,7 +22,13 @@ export function compositionTemplate(body: string, t: TemplateRow | undefined): C
   if (!t) return { body, policy: 'fail', defaults: {}, shortenLinks: false, dlt: null };
   const dlt =
     t.dlt_text && t.dlt_entity_id && t.dlt_template_id
-      ? { entityId: t.dlt_entity_id, templateId: t.dlt_template_id, text: t.dlt_text, variableMaxLength: t.dlt_var_max_length ?? DLT_DEFAULT_VARIABLE_MAX_LENGTH }
+      ? {
+          entityId: t.dlt_entity_id,
+          templateId: t.dlt_template_id,
+          text: t.dlt_text,
+          variableMaxLength: t.dlt_var_max_length ?? DLT_DEFAULT_VARIABLE_MAX_LENGTH,
+          ...(t.dlt_header ? { header: t.dlt_header } : {}),
+        }
       : null;
   return { body, policy: t.missing_policy, defaults: t.defaults, shortenLinks: t.shorten_links, dlt };
 }
@@ -32,6 +38,7 @@ export function compositionTemplate(body: string, t: TemplateRow | undefined): C
  * settings. A variant without a template composes with the strict defaults (missing variables fail,
  * no link shortening, no DLT check).
  * @param linkBaseUrl base of short links, e.g. `https://sms.example.com/l`.
+ * @param sender the campaign's sender, checked against DLT headers.
  */
 export async function loadCampaignComposition(
   db: Db,
@@ -39,9 +46,10 @@ export async function loadCampaignComposition(
   accountId: string,
   variants: ComposableVariant[],
   linkBaseUrl: string,
+  sender?: string,
 ): Promise<CampaignComposition> {
   const templates = await templatesById(db, [...new Set(variants.flatMap((v) => (v.template_id ? [v.template_id] : [])))]);
-  const options: CompositionOptions = { ...(await accountCompositionSettings(db, accountId)), linkBaseUrl };
+  const options: CompositionOptions = { ...(await accountCompositionSettings(db, accountId)), linkBaseUrl, ...(sender ? { sender } : {}) };
   const byKey = new Map(variants.map((v) => [v.key, compositionTemplate(v.body, v.template_id ? templates.get(v.template_id) : undefined)]));
   return {
     compose: (variant, scope) => composer.compose(byKey.get(variant.key) ?? compositionTemplate(variant.body, undefined), scope, options),

@@ -16,6 +16,8 @@ export interface DltRegistration {
   templateId: string;
   /** The registered text with `{#var#}` placeholders. */
   text: string;
+  /** The registered header (sender ID) the template may be sent from, e.g. `ACMEIN`. */
+  header?: string;
   /** Longest value of one placeholder, characters (default 30). */
   variableMaxLength?: number;
 }
@@ -39,6 +41,8 @@ export interface CompositionOptions {
   nationalLanguage?: NationalLanguage;
   /** Short links are `<linkBaseUrl>/<code>`, e.g. `https://sms.example.com/l`. */
   linkBaseUrl: string;
+  /** The sender the messages go from; checked against a DLT template's header when both are known. */
+  sender?: string;
 }
 
 /** A short link minted for one message. */
@@ -101,6 +105,10 @@ export class MessageComposer {
     if (options.smartEncoding) text = smartEncode(text).text;
     const segments = measure(text);
     const dlt = template.dlt ? { entityId: template.dlt.entityId, templateId: template.dlt.templateId } : undefined;
+    if (template.dlt?.header && options.sender && template.dlt.header.toUpperCase() !== options.sender.toUpperCase()) {
+      // The operator refuses a template from another header (DLT error 623 family, compliance.md c4).
+      return { ok: false, reason: 'dlt_mismatch', detail: `sender ${options.sender} is not the DLT header ${template.dlt.header}`, text, segments, links: [], ...(dlt ? { dlt } : {}) };
+    }
     if (template.dlt) {
       const match = matchDltTemplate(template.dlt.text, text, template.dlt.variableMaxLength);
       if (!match.ok) return { ok: false, reason: 'dlt_mismatch', detail: match.detail, text, segments, links: [], ...(dlt ? { dlt } : {}) };

@@ -76,7 +76,7 @@ export async function previewTemplate(
       variables: out.ok ? [] : (out.variables ?? []),
       ...split(out.text, out.segments),
       smart_encoded: smart,
-      estimated_cost: price
+      estimated_cost: price && out.ok
         ? {
             country: price.country,
             currency: price.currency,

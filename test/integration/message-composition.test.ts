@@ -13,7 +13,7 @@ interface Composition {
 describe('a campaign composes from a template: missing fields and DLT mismatches are suppressed, links are tracked', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack({ sandbox: { dlrDelayMs: { min: 10, max: 50 } } });
+    stack = await startTestStack({ sandbox: { dlrDelayMs: { min: 10, max: 50 }, outcomes: { delivered: 1, undelivered: 0, failed: 0, expired: 0, rejected: 0 } } });
   });
   afterAll(async () => stack?.close());
 
@@ -40,7 +40,7 @@ describe('a campaign composes from a template: missing fields and DLT mismatches
     const created = await stack.call<{ id: string }>('POST', '/v1/campaigns', {
       name: 'Shipping notices',
       connection_id: stack.connectionId,
-      sender: '+12015550100',
+      sender: 'ACMEIN',
       variants: [{ key: 'A', template_id: template.body.id }],
       settings: { batch_size: 50, dlr_timeout_seconds: 30, flush_interval_ms: 300 },
     });

@@ -39,6 +39,13 @@ describe('MessageComposer', () => {
     expect(composer.compose(drifted, { name: 'Ana', order: '1' }, options)).toMatchObject({ ok: false, reason: 'dlt_mismatch', text: 'Hi Ana, your order 1 has shipped. - ACME' });
   });
 
+  it('refuses a DLT template sent from another header', () => {
+    const dlt = { entityId: '1101234567890123456', templateId: '1107161234567890123', text: 'Hi {#var#}', header: 'ACMEIN' };
+    const t = { ...base, body: 'Hi {{ name }}', dlt };
+    expect(composer.compose(t, { name: 'Ana' }, { ...options, sender: 'acmein' }).ok).toBe(true);
+    expect(composer.compose(t, { name: 'Ana' }, { ...options, sender: 'OTHERS' })).toMatchObject({ ok: false, reason: 'dlt_mismatch', detail: 'sender OTHERS is not the DLT header ACMEIN' });
+  });
+
   it('mints short, unguessable base62 codes', () => {
     const codes = new Set(Array.from({ length: 1000 }, () => newLinkCode()));
     expect(codes.size).toBe(1000);
