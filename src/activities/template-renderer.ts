@@ -123,11 +123,18 @@ function checked(text: string): RenderResult {
 }
 
 /**
- * A template made only of text and `{{ a.b }}` outputs without filters: literal strings and variable
- * paths. Most SMS templates are this simple, and concatenating them is several times faster than
+ * A template made only of text and `{{ a.b }}` outputs, optionally with `upcase`/`downcase`/
+ * `capitalize`: literal strings and variable paths. Most SMS templates are this simple, and concatenating them is several times faster than
  * liquidjs' general renderer (benchmarks.md S7). Anything else renders through liquidjs.
  */
-type SimplePlan = (string | string[])[];
+type SimplePlan = (string | { path: string[]; filters: ((s: string) => string)[] })[];
+
+/** Argument-free string filters the plain path applies itself, exactly as liquidjs defines them. */
+const PLAIN_FILTERS: ReadonlyMap<string, (s: string) => string> = new Map([
+  ['upcase', (s: string) => s.toUpperCase()],
+  ['downcase', (s: string) => s.toLowerCase()],
+  ['capitalize', (s: string) => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase()],
+]);
 
 /** Liquid's special properties on a path (`.size`, `.first`, `.last`): left to liquidjs. */
 const SPECIAL_PROPS = new Set(['size', 'first', 'last']);
@@ -135,12 +142,18 @@ const SPECIAL_PROPS = new Set(['size', 'first', 'last']);
 /** The {@link SimplePlan} of parsed templates, or null when any part is not plain text or a plain output. */
 function simplePlan(templates: Template[]): SimplePlan | null {
   const plan: SimplePlan = [];
-  for (const t of templates as unknown as { str?: unknown; value?: { filters: unknown[]; initial: { postfix: unknown[] } } }[]) {
+  for (const t of templates as unknown as { str?: unknown; value?: { filters: { name: string; args: unknown[] }[]; initial: { postfix: unknown[] } } }[]) {
     if (t.constructor.name === 'HTML' && typeof t.str === 'string') {
       plan.push(t.str);
       continue;
     }
-    if (t.constructor.name !== 'Output' || !t.value || t.value.filters.length > 0 || t.value.initial.postfix.length !== 1) return null;
+    if (t.constructor.name !== 'Output' || !t.value || t.value.initial.postfix.length !== 1) return null;
+    const filters: ((s: string) => string)[] = [];
+    for (const f of t.value.filters) {
+      const fn = f.args.length === 0 ? PLAIN_FILTERS.get(f.name) : undefined;
+      if (!fn) return null;
+      filters.push(fn);
+    }
     const token = t.value.initial.postfix[0] as { constructor: { name: string }; props?: { constructor: { name: string }; content?: unknown }[] };
     if (token.constructor.name !== 'PropertyAccessToken' || !token.props || token.props.length === 0) return null;
     const path: string[] = [];
@@ -148,7 +161,7 @@ function simplePlan(templates: Template[]): SimplePlan | null {
       if (p.constructor.name !== 'IdentifierToken' || typeof p.content !== 'string' || SPECIAL_PROPS.has(p.content)) return null;
       path.push(p.content);
     }
-    plan.push(path);
+    plan.push({ path, filters });
   }
   return plan;
 }
@@ -166,13 +179,16 @@ function renderSimple(plan: SimplePlan, scope: Record<string, unknown>): string 
       continue;
     }
     let value: unknown = scope;
-    for (const key of part) {
+    for (const key of part.path) {
       if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
       value = (value as Record<string, unknown>)[key];
     }
-    if (typeof value === 'string' && value !== '') out += value;
-    else if (typeof value === 'number' && Number.isFinite(value)) out += String(value);
+    let text: string;
+    if (typeof value === 'string' && value !== '') text = value;
+    else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
     else return undefined;
+    for (const filter of part.filters) text = filter(text);
+    out += text;
   }
   return out;
 }

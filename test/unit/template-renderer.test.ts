@@ -101,10 +101,13 @@ describe('TemplateRenderer: plain templates render like liquidjs', () => {
       'Hi {{first_name}} {{ n }} {{- tier -}} x',
       'Hi {{ first_name | upcase }} {{ tags.size }} {{ tags.first }}',
       '{% if tier == "gold" %}Gold{% else %}Std{% endif %} {{ first_name }}',
+      '{{ first_name | upcase }} {{ tier | capitalize }} {{ campaign.offer | downcase | upcase }} {{ n | capitalize }}',
+      'Hi {{ first_name | truncate: 2 }} {{ tier | default: "std" }}',
     ];
     const scopes = [
       { first_name: 'Ana', tier: 'gold', n: 3, until: 'Sunday', tags: ['a', 'b'], campaign: { offer: '20% off' } },
       { first_name: 'Bo', tier: 'silver', n: 1.5, until: 'Mon', tags: ['z'], campaign: { offer: '€5' } },
+      { first_name: 'élodie', tier: 'gOLD mEMBER', n: 0, until: 'x', tags: ['q'], campaign: { offer: 'ß straße' } },
     ];
     for (const tpl of templates) {
       for (const scope of scopes) {
