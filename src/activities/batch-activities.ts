@@ -122,7 +122,9 @@ export function createBatchActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       const campaign = await db.selectFrom('campaigns').select(['connection_id', 'sender', 'account_id']).where('id', '=', input.campaignId).executeTakeFirstOrThrow();
       const { adapter, connection } = await deps.providers.get(campaign.connection_id);
-      // Country routes and failover (connection-router.ts); without routes it sends as `adapter` would.
+      const dlrUrl = `${deps.publicBaseUrl}/v1/webhooks/${connection.id}/dlr`;
+      const moUrl = `${deps.publicBaseUrl}/v1/webhooks/${connection.id}/mo`;
+      // Country routes and failover (connection-router.ts); undefined when the account has no routes.
       const router = await createConnectionRouter(deps, { id: input.campaignId, accountId: campaign.account_id, connectionId: connection.id });
       const unsent = await unsentMessagesInRange(db, input.campaignId, input.seqFrom, input.seqTo);
 
@@ -168,7 +170,8 @@ export function createBatchActivities(deps: ActivityDeps) {
             return;
           }
           ctx.heartbeat({ done });
-          const res = await router.send({ messageId: m.id, from: m.sender, to: m.to_e164, body: m.body });
+          const msg = { messageId: m.id, from: m.sender, to: m.to_e164, body: m.body };
+          const res = router ? await router.send(msg) : await adapter.send({ ...msg, dlrUrl, moUrl });
           switch (res.outcome) {
             case 'accepted':
               acceptedProviderIds.push(res.providerMessageId);
