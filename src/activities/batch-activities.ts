@@ -131,7 +131,9 @@ export function createBatchActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       const campaign = await db.selectFrom('campaigns').select(['connection_id', 'sender', 'account_id']).where('id', '=', input.campaignId).executeTakeFirstOrThrow();
       const { adapter, connection } = await deps.providers.get(campaign.connection_id);
-      // Country routes and failover (connection-router.ts); without routes it sends as `adapter` would.
+      const dlrUrl = `${deps.publicBaseUrl}/v1/webhooks/${connection.id}/dlr`;
+      const moUrl = `${deps.publicBaseUrl}/v1/webhooks/${connection.id}/mo`;
+      // Country routes and failover (connection-router.ts); undefined when the account has no routes.
       const router = await createConnectionRouter(deps, { id: input.campaignId, accountId: campaign.account_id, connectionId: connection.id });
       const unsent = await unsentMessagesInRange(db, input.campaignId, input.seqFrom, input.seqTo);
 
@@ -178,7 +180,8 @@ export function createBatchActivities(deps: ActivityDeps) {
           }
           ctx.heartbeat({ done });
           const dlt = m.dlt_entity_id && m.dlt_template_id ? { dlt: { entityId: m.dlt_entity_id, templateId: m.dlt_template_id } } : {};
-          const res = await router.send({ messageId: m.id, from: m.sender, to: m.to_e164, body: m.body, ...dlt });
+          const msg = { messageId: m.id, from: m.sender, to: m.to_e164, body: m.body, ...dlt };
+          const res = router ? await router.send(msg) : await adapter.send({ ...msg, dlrUrl, moUrl });
           switch (res.outcome) {
             case 'accepted':
               acceptedProviderIds.push(res.providerMessageId);

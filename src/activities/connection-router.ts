@@ -9,8 +9,8 @@
  *   down for {@link ConnectionRouterOptions.downForMs}).
  * Recipient-specific refusals (opted out, invalid number…) are final and never retried elsewhere.
  *
- * With no route for the campaign or its account, every message goes through the campaign's own
- * connection exactly as before (no extra query per message).
+ * With no route for the campaign or its account there is no router: the send activity uses the
+ * campaign's own connection exactly as before.
  *
  * @module
  */
@@ -70,13 +70,15 @@ export function pickRoute(routes: readonly ConnectionRoute[], country: string | 
 /**
  * Builds the router of one send activity.
  * @param campaign the campaign, its account and its own connection (the default route).
+ * @returns undefined when neither the campaign nor its account has a route.
  */
 export async function createConnectionRouter(
   deps: { db: Db; providers: ProviderResolver; publicBaseUrl: string },
   campaign: { id: string; accountId: string; connectionId: string },
   options: ConnectionRouterOptions = {},
-): Promise<ConnectionRouter> {
+): Promise<ConnectionRouter | undefined> {
   const routes = await routesForCampaign(deps.db, campaign.accountId, campaign.id);
+  if (routes.length === 0) return undefined;
   const now = options.now ?? Date.now;
   const downAfter = options.downAfterRetries ?? 3;
   const downFor = options.downForMs ?? 60_000;
@@ -98,13 +100,12 @@ export async function createConnectionRouter(
 
   const sendVia = async (connectionId: string, m: RoutedMessage, signal?: AbortSignal): Promise<SendResult> => {
     const { adapter, connection } = await deps.providers.get(connectionId);
-    // Without routes nothing changes: the send activity itself handles its connection's health.
-    if (routes.length > 0 && connection.status !== 'active') {
+    if (connection.status !== 'active') {
       health.set(connectionId, { retriesInRow: downAfter, downUntil: now() + downFor });
       return { outcome: 'retry', errorText: `connection ${connectionId} is ${connection.status}` };
     }
     // Webhooks find a message by the connection they arrive on: point it there before the call.
-    if (connectionId !== campaign.connectionId || routes.length > 0) await assignMessageConnection(deps.db, m.messageId, connectionId);
+    await assignMessageConnection(deps.db, m.messageId, connectionId);
     const base = `${deps.publicBaseUrl}/v1/webhooks/${connectionId}`;
     const res = await adapter.send({ ...m, dlrUrl: `${base}/dlr`, moUrl: `${base}/mo` }, signal);
     record(connectionId, res);
@@ -127,7 +128,6 @@ export async function createConnectionRouter(
 
   return {
     async send(m, signal) {
-      if (routes.length === 0) return sendVia(campaign.connectionId, m, signal);
       const phone = normalizePhoneNumber(m.to);
       const route = pickRoute(routes, phone.ok ? phone.country : undefined);
       const primary = route?.connection_id ?? campaign.connectionId;
