@@ -6,18 +6,22 @@ import { ConnectionNotFoundError } from '../activities/provider-resolver.js';
 import type { Db } from '../db/connection.js';
 import { findMessagesForDlr } from '../db/message-repository.js';
 import { insertWebhookEvents } from '../db/webhook-event-repository.js';
-import { recordInboundMessage } from '../db/inbound-message-repository.js';
+import { insertInboundMessage } from '../db/inbound-message-repository.js';
+import type { LoggedInbound } from '../db/inbound-message-repository.js';
 import { dlrCouldChange } from '../domain/dlr-event.js';
 import type { PendingDlr } from '../db/webhook-event-repository.js';
 import type { WebhookRequest } from '../providers/provider-adapter.js';
 import { NotFoundError, PayloadTooLargeError, UnauthorizedError } from './api-error.js';
 import type { DlrDispatcher } from './dlr-dispatcher.js';
+import type { InboundMessageStarter } from './inbound-message-starter.js';
 
 /** Dependencies of the provider webhook routes. */
 export interface WebhookRoutesDeps {
   db: Db;
   providers: ProviderResolver;
   dispatcher: DlrDispatcher;
+  /** Starts the inboundMessage workflow of each logged MO after the 2xx (absent: the sweeper's job). */
+  inbound?: InboundMessageStarter;
   /** Base of the public URL providers call (signatures cover it); no trailing slash. */
   publicBaseUrl: string;
   logger: Logger;
@@ -124,9 +128,10 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Hono {
     const mos = resolved.adapter.parseMo(req);
     const accountId = resolved.connection.accountId;
     let duplicates = 0;
+    const logged: LoggedInbound[] = [];
     await deps.db.transaction().execute(async (trx) => {
       for (const mo of mos) {
-        const [logged] = await insertWebhookEvents(trx, [
+        const [event] = await insertWebhookEvents(trx, [
           {
             connectionId: resolved.connection.id,
             accountId,
@@ -140,13 +145,16 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Hono {
             contentType: req.headers['content-type'] ?? null,
           },
         ]);
-        if (!logged) {
+        const inbound = event ? await insertInboundMessage(trx, accountId, resolved.connection.id, mo) : undefined;
+        if (!inbound) {
           duplicates += 1;
           continue;
         }
-        await recordInboundMessage(trx, accountId, resolved.connection.id, mo);
+        logged.push(inbound);
       }
     });
+    // Committed: the provider gets its 2xx; the workflows start after the response (or by the sweeper).
+    deps.inbound?.enqueue(logged);
     return c.json({ received: mos.length, duplicates });
   });
 
