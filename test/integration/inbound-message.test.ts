@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertInboundMessage } from '../../src/db/inbound-message-repository.js';
 import { formatSandboxSignatureHeader, SANDBOX_SIGNATURE_HEADER } from '../../src/providers/sandbox/sandbox-signature.js';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
@@ -150,6 +151,21 @@ describe('inboundMessage workflow, through real sandbox webhooks', () => {
     expect(event.payload).toMatchObject({ body: 'What time does the store open?', inbound_message_id: row.id });
     // No auto-reply: the campaign message is all that number got from us.
     expect(repliesTo(sent.to_e164).map((m) => m.body)).toEqual(['Hi Name0, reply STOP to opt out.']);
+  });
+
+  it('an MO logged and answered but never started (API crashed before the start) is started from the log', async () => {
+    // What the webhook committed before its process died: the MO in the log, no workflow.
+    const phone = '+12025550109';
+    const logged = await stack.db.transaction().execute((trx) =>
+      insertInboundMessage(trx, stack.accountId, stack.connectionId, { providerMessageId: 'MOcrashed1', from: phone, to: OUR_NUMBER, body: 'STOP', dedupeKey: 'MOcrashed1' }),
+    );
+    expect(logged).toBeDefined();
+    const row = await waitFor('swept MO processed', async () =>
+      stack.db.selectFrom('inbound_messages').selectAll().where('id', '=', logged!.id).where('processed_at', 'is not', null).executeTakeFirst(),
+    );
+    expect(row.workflow_started_at).not.toBeNull();
+    expect(await consent(phone)).toEqual({ marketing: 'opted_out', transactional: 'opted_out' });
+    expect(repliesTo(phone)).toHaveLength(1);
   });
 
   it('signals onboardingReply to the account onboarding workflow with the agreed payload', async () => {
