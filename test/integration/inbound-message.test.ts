@@ -85,6 +85,26 @@ describe('inboundMessage workflow, through real sandbox webhooks', () => {
     expect(bodies.find((b) => b.includes('subscribed to recurring'))).toContain('Msg&data rates may apply');
   });
 
+  it('the contact profile shows the consent per purpose, the ledger, the replies, the auto-replies and the events', async () => {
+    const contact = await stack.db.selectFrom('contacts').select('id').where('phone_e164', '=', '+12025550102').executeTakeFirstOrThrow();
+    const res = await stack.call<{
+      consent: { purpose: string; status: string }[];
+      consent_history: { status: string; source: string; purpose: string }[];
+      messages: { kind: string; in_reply_to: string | null }[];
+      replies: { id: string; body: string; classification: string; auto_reply_message_id: string | null }[];
+      events: { type: string }[];
+    }>('GET', `/v1/contacts/${contact.id}/profile`);
+    expect(res.status).toBe(200);
+    expect(res.body.consent.map((c) => [c.purpose, c.status])).toEqual([['marketing', 'opted_in'], ['transactional', 'opted_in']]);
+    expect(res.body.consent_history.map((e) => `${e.purpose}:${e.status}:${e.source}`).sort()).toEqual(
+      ['marketing:opted_in:keyword', 'marketing:opted_out:keyword', 'transactional:opted_in:keyword', 'transactional:opted_out:keyword'],
+    );
+    expect(res.body.replies.map((r) => [r.body, r.classification])).toEqual([['START', 'OPT_IN'], ['ALTO', 'OPT_OUT']]);
+    expect(res.body.messages.map((m) => m.kind)).toEqual(['auto_reply', 'auto_reply']);
+    expect(res.body.messages.map((m) => m.in_reply_to).sort()).toEqual(res.body.replies.map((r) => r.id).sort());
+    expect(res.body.events.map((e) => e.type)).toEqual(['sms_opt_in', 'sms_opt_out']);
+  });
+
   it('HELP gets the help text; from an opted-out number too, without resubscribing it', async () => {
     const phone = '+12025550103';
     await mo(phone, 'help');
