@@ -71,6 +71,7 @@ CREATE TABLE consent_imports (
   rows_imported    bigint NOT NULL DEFAULT 0,
   rows_unchanged   bigint NOT NULL DEFAULT 0,
   rows_refused     bigint NOT NULL DEFAULT 0,
+  total_lines      bigint,
   error            text,
   created_at       timestamptz NOT NULL DEFAULT now(),
   finished_at      timestamptz

@@ -45,11 +45,12 @@ export interface ConsentImportsTable {
   default_country: string | null;
   api_key_prefix: string | null;
   status: Generated<'running' | 'completed' | 'failed'>;
-  bytes_read: Generated<BigintCount>;
-  lines_read: Generated<BigintCount>;
-  rows_imported: Generated<BigintCount>;
-  rows_unchanged: Generated<BigintCount>;
-  rows_refused: Generated<BigintCount>;
+  bytes_read: BigintCount;
+  lines_read: BigintCount;
+  rows_imported: BigintCount;
+  rows_unchanged: BigintCount;
+  rows_refused: BigintCount;
+  total_lines: BigintCount | null;
   error: string | null;
   created_at: Timestamp;
   finished_at: NullableTimestamp;

@@ -2,3 +2,4 @@
 export { campaignWorkflow } from './campaign-workflow.js';
 export { sendBatchWorkflow } from './send-batch-workflow.js';
 export { inboundMessageWorkflow } from './inbound-message-workflow.js';
+export { consentImportWorkflow } from './consent-import-workflow.js';
