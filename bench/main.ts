@@ -11,6 +11,7 @@ import { loadBenchConfig } from './bench-config.js';
 import { closeOpenBenchStacks } from './bench-stack.js';
 import { withTimeout } from './bounded-wait.js';
 import { runCampaignScenario } from './campaign-bench.js';
+import { runConsentImportScenario } from './consent-import-bench.js';
 import type { ScenarioContext } from './campaign-bench.js';
 
 /** Every scenario by its command-line name. */
@@ -19,6 +20,7 @@ const SCENARIOS: Record<string, { summary: string; run: (ctx: ScenarioContext) =
     summary: 'S1: end-to-end campaign through the sandbox (BENCH_RECIPIENTS, default 20,000) vs a raw pg + http loop',
     run: runCampaignScenario,
   },
+  import: { summary: 'S6: bulk consent CSV import (BENCH_IMPORT_ROWS, default 1,000,000) vs raw COPY and parse-only', run: runConsentImportScenario },
 };
 
 const USAGE = `usage: npm run bench -- [scenario…]   (no scenario: all)
