@@ -47,6 +47,8 @@ const configSchema = z.object({
   INBOUND_CONCAT_WAIT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Replies are attributed to the last campaign message sent to the number within this window, hours. */
   REPLY_ATTRIBUTION_WINDOW_HOURS: z.coerce.number().min(1).max(24 * 90).default(168),
+  /** API key the CLI's API commands (`smsflow consent-import`) authenticate with. */
+  SMSFLOW_API_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

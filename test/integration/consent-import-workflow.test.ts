@@ -1,4 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runConsentImportCommand } from '../../src/cli/consent-import-command.js';
+import { loadConfig } from '../../src/config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
@@ -94,6 +99,20 @@ describe('consentImport workflow (POST /v1/consent-imports)', () => {
     expect(done.rows_imported).toBe(0);
     expect(await ledgerCount()).toBe(before);
     await expect(stack.env.client.workflow.getHandle(started.body.workflow_id).result()).rejects.toMatchObject({ cause: { cause: { type: code } } });
+  });
+
+  it('the CLI uploads a file, follows its progress to the end and saves the refused rows', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'smsflow-cli-'));
+    const file = join(dir, 'signups.csv');
+    await writeFile(file, 'phone,opted_in_at\n(202) 555-0170,2025-02-01\n12,2025-02-01\n');
+    const port = new URL(stack.api.url).port;
+    const config = loadConfig({ API_HOST: '127.0.0.1', API_PORT: port, SMSFLOW_API_KEY: stack.apiKey });
+    const code = await runConsentImportCommand(config, [file, '--country', 'US', '--errors', join(dir, 'refused.csv')]);
+    expect(code).toBe(0);
+    expect((await readFile(join(dir, 'refused.csv'), 'utf8')).split('\r\n')[1]).toMatch(/^3,phone,/);
+    const contact = await stack.db.selectFrom('contacts').select('id').where('phone_e164', '=', '+12025550170').executeTakeFirst();
+    expect(contact).toBeDefined();
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('another account cannot read an import', async () => {
