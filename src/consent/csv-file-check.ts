@@ -21,7 +21,7 @@ export class CsvFileError extends Error {
 export interface CsvFileFacts {
   bytes: number;
   sha256: string;
-  /** Physical lines (LF, CRLF or CR each end one). */
+  /** Physical lines (LF, CRLF or CR each end one; a last line without a break counts too). */
   lines: number;
 }
 
@@ -80,7 +80,8 @@ export async function checkCsvFile(path: string, maxLineBytes = MAX_CSV_LINE_BYT
     throw new CsvFileError('csv_encoding', 'the file ends inside a UTF-8 character; save it as "CSV UTF-8"', line);
   }
   if (bytes === 0) throw new CsvFileError('csv_empty', 'the file is empty');
-  return { bytes, sha256: hash.digest('hex'), lines: line };
+  // A final line break ends the last line; it does not start another.
+  return { bytes, sha256: hash.digest('hex'), lines: lineBytes > 0 ? line : line - 1 };
 }
 
 /** UTF-16 without BOM: in the first bytes, NULs sit at every other position next to ASCII. */
