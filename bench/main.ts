@@ -11,6 +11,7 @@ import { loadBenchConfig } from './bench-config.js';
 import { closeOpenBenchStacks } from './bench-stack.js';
 import { withTimeout } from './bounded-wait.js';
 import { runCampaignScenario } from './campaign-bench.js';
+import { runConsentImportScenario } from './consent-import-bench.js';
 import type { ScenarioContext } from './campaign-bench.js';
 import { runWebhookScenario } from './webhook-bench.js';
 import { runComposeScenario } from './compose-bench.js';
@@ -23,6 +24,7 @@ const SCENARIOS: Record<string, { summary: string; run: (ctx: ScenarioContext) =
   },
   webhooks: { summary: 'S3: signed DLR callbacks/s through the real webhook route vs bare Hono and Hono + INSERT; kill -9 loses nothing', run: runWebhookScenario },
   compose: { summary: 'S7: segment counts/s and cached renders/s per core vs string.length and replace loops', run: runComposeScenario },
+  import: { summary: 'S6: bulk consent CSV import (BENCH_IMPORT_ROWS, default 1,000,000) vs raw COPY and parse-only', run: runConsentImportScenario },
 };
 
 const USAGE = `usage: npm run bench -- [scenario…]   (no scenario: all)

@@ -43,6 +43,12 @@ const configSchema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
     .optional(),
+  /** How long a multi-part MO waits for its missing parts before it is handled with what arrived, s. */
+  INBOUND_CONCAT_WAIT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Replies are attributed to the last campaign message sent to the number within this window, hours. */
+  REPLY_ATTRIBUTION_WINDOW_HOURS: z.coerce.number().min(1).max(24 * 90).default(168),
+  /** API key the CLI's API commands (`smsflow consent-import`) authenticate with. */
+  SMSFLOW_API_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

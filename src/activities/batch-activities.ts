@@ -62,7 +62,7 @@ export function createBatchActivities(deps: ActivityDeps) {
       const recipients = await db
         .selectFrom('campaign_recipients as r')
         .innerJoin('contacts as c', 'c.id', 'r.contact_id')
-        .leftJoin('consent_current as cc', (j) => j.onRef('cc.contact_id', '=', 'r.contact_id').on('cc.purpose', '=', 'marketing'))
+        .leftJoin('consent_current as cc', (j) => j.onRef('cc.contact_id', '=', 'r.contact_id').on('cc.purpose', '=', campaign.purpose))
         .leftJoin('messages as m', (j) => j.onRef('m.campaign_id', '=', 'r.campaign_id').onRef('m.contact_id', '=', 'r.contact_id'))
         .select(['r.seq', 'r.contact_id', 'r.variant_key', 'c.phone_e164', 'c.country', 'c.time_zone', 'c.attributes', 'cc.status as consent', 'm.id as existing'])
         .where('r.campaign_id', '=', input.campaignId)
@@ -129,7 +129,11 @@ export function createBatchActivities(deps: ActivityDeps) {
      */
     async sendMessages(input: BatchRange & { batchWorkflowId: string }): Promise<{ messages: BatchMessageState[]; parkedDlrs: DlrSignalEvent[] }> {
       const ctx = Context.current();
-      const campaign = await db.selectFrom('campaigns').select(['connection_id', 'sender', 'account_id']).where('id', '=', input.campaignId).executeTakeFirstOrThrow();
+      const campaign = await db
+        .selectFrom('campaigns')
+        .select(['connection_id', 'sender', 'account_id', 'purpose'])
+        .where('id', '=', input.campaignId)
+        .executeTakeFirstOrThrow();
       const { adapter, connection } = await deps.providers.get(campaign.connection_id);
       const dlrUrl = `${deps.publicBaseUrl}/v1/webhooks/${connection.id}/dlr`;
       const moUrl = `${deps.publicBaseUrl}/v1/webhooks/${connection.id}/mo`;
@@ -155,12 +159,13 @@ export function createBatchActivities(deps: ActivityDeps) {
       for (let i = 0; i < queue.length; i += SEND_CHUNK) {
         if (ctx.cancellationSignal.aborted) throw new CancelledFailure('send cancelled (pause or cancel)');
         const chunk = queue.slice(i, i + SEND_CHUNK);
-        // Consent at send time: the very next send after an opt-out must not go out.
+        // Consent at send time, for the campaign's purpose (marketing unless set): the very next send
+        // after an opt-out must not go out.
         const notOptedIn = new Set(
           (
             await db
               .selectFrom('messages as m')
-              .leftJoin('consent_current as cc', (j) => j.onRef('cc.contact_id', '=', 'm.contact_id').on('cc.purpose', '=', 'marketing'))
+              .leftJoin('consent_current as cc', (j) => j.onRef('cc.contact_id', '=', 'm.contact_id').on('cc.purpose', '=', campaign.purpose))
               .select(['m.id', 'cc.status'])
               .where('m.id', 'in', chunk.map((m) => m.id))
               .where((eb) => eb.or([eb('cc.status', 'is', null), eb('cc.status', '<>', 'opted_in')]))

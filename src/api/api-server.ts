@@ -10,6 +10,8 @@ import { createApp } from './app.js';
 import { DlrDispatcher } from './dlr-dispatcher.js';
 import type { DlrDispatcherOptions } from './dlr-dispatcher.js';
 import { createWebhookRoutes } from './webhook-routes.js';
+import { InboundMessageStarter } from './inbound-message-starter.js';
+import type { InboundMessageStarterOptions } from './inbound-message-starter.js';
 
 /** Options of {@link startApiServer}. */
 export interface ApiServerOptions {
@@ -24,6 +26,8 @@ export interface ApiServerOptions {
   /** Public base URL; default `http://<host>:<port>` once listening. */
   publicBaseUrl?: string;
   dispatcher?: DlrDispatcherOptions;
+  /** Inbound (MO) workflow starts: concat wait, attribution window, sweeper timing. */
+  inbound?: InboundMessageStarterOptions;
 }
 
 /** A listening API server. */
@@ -31,6 +35,7 @@ export interface ApiServer {
   url: string;
   publicBaseUrl: string;
   dispatcher: DlrDispatcher;
+  inbound: InboundMessageStarter;
   close(): Promise<void>;
 }
 
@@ -40,10 +45,11 @@ export interface ApiServer {
  */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const dispatcher = new DlrDispatcher(options.db, options.temporal, options.logger, options.dispatcher);
+  const inbound = new InboundMessageStarter(options.db, options.temporal, options.taskQueue, options.logger, options.inbound);
   let publicBaseUrl = options.publicBaseUrl ?? '';
   const providers = createProviderResolver(options.db, options.cipher);
   // The routes read publicBaseUrl lazily through this object, so port 0 works.
-  const routeDeps = { db: options.db, providers, dispatcher, logger: options.logger, get publicBaseUrl() { return publicBaseUrl; } };
+  const routeDeps = { db: options.db, providers, dispatcher, inbound, logger: options.logger, get publicBaseUrl() { return publicBaseUrl; } };
   const appDeps = {
     db: options.db,
     temporal: options.temporal,
@@ -63,13 +69,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const url = `http://${options.host}:${address.port}`;
   if (!publicBaseUrl) publicBaseUrl = url;
   dispatcher.start();
+  inbound.start();
   return {
     url,
     publicBaseUrl,
     dispatcher,
+    inbound,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await dispatcher.stop();
+      await inbound.stop();
     },
   };
 }

@@ -7,6 +7,9 @@ import { createConnectionRoutes } from './connection-routes.js';
 import { createContactRoutes } from './contact-routes.js';
 import { createLinkRoutes } from './link-routes.js';
 import { createTemplateRoutes } from './template-routes.js';
+import { createKeywordRoutes } from './keyword-routes.js';
+import { createEventRoutes } from './event-routes.js';
+import { createConsentImportRoutes } from './consent-import-routes.js';
 import { problemFromError, problemResponse, problemResponseSpec } from './problem.js';
 import { validationHook } from './validation-hook.js';
 
@@ -65,6 +68,9 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   app.route('/v1/campaigns', createCampaignRoutes(deps));
   app.route('/v1/templates', createTemplateRoutes(deps));
   app.route('/l', createLinkRoutes(deps));
+  app.route('/v1/keywords', createKeywordRoutes(deps));
+  app.route('/v1/events', createEventRoutes(deps));
+  app.route('/v1/consent-imports', createConsentImportRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

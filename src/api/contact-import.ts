@@ -2,9 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import { CsvError } from 'csv-parse';
 import type { Db } from '../db/connection.js';
-import { appendConsentEvents, consentDedupeKey, recordConsentImport } from '../db/consent-repository.js';
-import type { NewConsentEvent } from '../db/consent-repository.js';
-import { upsertContacts } from '../db/contact-repository.js';
+import { recordConsentImport } from '../db/consent-repository.js';
+import { writeConsentRecords } from '../consent/consent-row-writer.js';
 import { CsvHeaderError, parseConsentCsv } from '../consent/consent-csv.js';
 import type { ConsentCsvRecord } from '../consent/consent-csv.js';
 import type { CountryCode } from '../domain/phone-number.js';
@@ -117,47 +116,11 @@ export async function importContactsCsv(
 
   const flush = async (rows: ConsentCsvRecord[]) => {
     if (rows.length === 0) return;
-    await db.transaction().execute(async (trx) => {
-      const { changed, ids } = await upsertContacts(
-        trx,
-        opts.accountId,
-        rows.map((r) => ({
-          phoneE164: r.phoneE164,
-          country: r.country ?? null,
-          timeZone: r.timeZone ?? null,
-          attributes: r.attributes,
-        })),
-      );
-      summary.imported += changed;
-      const events: NewConsentEvent[] = [];
-      for (const r of rows) {
-        if (r.consent === 'none') continue;
-        const contactId = ids.get(r.phoneE164);
-        if (contactId === undefined) throw new Error(`contact ${r.phoneE164} missing after upsert`);
-        const occurredAt = r.optedInAt ?? importedAt;
-        events.push({
-          accountId: opts.accountId,
-          contactId,
-          phoneE164: r.phoneE164,
-          status: r.consent,
-          source: 'csv_import',
-          occurredAt,
-          proof: {
-            import_id: importId,
-            line: r.line,
-            ...opts.proof,
-            ...(r.optedInAt ? {} : { occurred_at_assumed: 'import_time' }),
-          },
-          dedupeKey: consentDedupeKey(r.phoneE164, r.consent, r.optedInAt ?? 'undated'),
-        });
-      }
-      const appended = new Set(await appendConsentEvents(trx, events));
-      for (const e of events) {
-        // Duplicates inside one chunk share a key: only the first counts as new.
-        if (appended.delete(e.dedupeKey)) summary[e.status] += 1;
-        else summary.duplicates += 1;
-      }
-    });
+    const counts = await db.transaction().execute((trx) => writeConsentRecords(trx, { accountId: opts.accountId, importId, importedAt, proof: opts.proof }, rows));
+    summary.imported += counts.imported;
+    summary.opted_in += counts.opted_in;
+    summary.opted_out += counts.opted_out;
+    summary.duplicates += counts.duplicates;
   };
 
   let pending: ConsentCsvRecord[] = [];

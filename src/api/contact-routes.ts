@@ -1,6 +1,4 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context } from 'hono';
 import {
   appendConsentEvent,
   consentDedupeKey,
@@ -16,6 +14,8 @@ import type { ApiDeps } from './api-deps.js';
 import { BEARER_SECURITY, requireApiKey } from './auth.js';
 import type { AuthEnv } from './auth.js';
 import { importContactsCsv } from './contact-import.js';
+import { addContactProfileRoute } from './contact-profile-route.js';
+import { requestProof } from './request-proof.js';
 import {
   ConsentChangeSchema,
   ContactDetailSchema,
@@ -138,22 +138,6 @@ function messageJson(m: MessageRow) {
   };
 }
 
-/** Who made the request, as consent proof: the key prefix, the peer address (when served by node) and agent. */
-function requestProof(c: Context<AuthEnv>): { api_key_prefix: string; ip?: string; user_agent?: string } {
-  let ip: string | undefined;
-  try {
-    ip = getConnInfo(c).remote.address;
-  } catch {
-    ip = undefined; // app.request() in tests has no socket
-  }
-  const userAgent = c.req.header('user-agent');
-  return {
-    api_key_prefix: c.get('apiKeyPrefix'),
-    ...(ip ? { ip } : {}),
-    ...(userAgent ? { user_agent: userAgent } : {}),
-  };
-}
-
 /** `/v1/contacts`: CSV import, list, read, and API opt-out / opt-in. */
 export function createContactRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
   const app = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
@@ -189,6 +173,8 @@ export function createContactRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
     });
     return c.json({ data: page.contacts.map(contactJson), next_cursor: page.nextCursor }, 200);
   });
+
+  addContactProfileRoute(app, deps);
 
   app.openapi(getRoute, async (c) => {
     const accountId = c.get('accountId');

@@ -8,7 +8,8 @@
  * @module
  */
 import type { Db } from '../db/connection.js';
-import { recordInboundMessage } from '../db/inbound-message-repository.js';
+import { insertInboundMessage } from '../db/inbound-message-repository.js';
+import type { LoggedInbound } from '../db/inbound-message-repository.js';
 import { findMessagesForDlr } from '../db/message-repository.js';
 import { insertWebhookEvents } from '../db/webhook-event-repository.js';
 import type { PendingDlr } from '../db/webhook-event-repository.js';
@@ -84,12 +85,22 @@ export async function persistDlrs(db: Db, sink: DlrSink, connection: IntakeConne
   return { received: dlrs.length, duplicates: dlrs.length - inserted.length };
 }
 
-/** Logs inbound messages and records each new one (consent keywords, attribution) in one transaction. */
-export async function persistMos(db: Db, connection: IntakeConnection, mos: NormalizedMo[], raw: IntakeRaw): Promise<IntakeResult> {
+/**
+ * Logs inbound messages (webhook log + `inbound_messages`) in one transaction. Keyword handling,
+ * consent, auto-replies and attribution belong to the `inboundMessage` workflow, which the caller
+ * starts for `logged` after answering (the API's starter), or the sweeper starts later (SMPP binds).
+ */
+export async function persistMos(
+  db: Db,
+  connection: IntakeConnection,
+  mos: NormalizedMo[],
+  raw: IntakeRaw,
+): Promise<IntakeResult & { logged: LoggedInbound[] }> {
   let duplicates = 0;
+  const logged: LoggedInbound[] = [];
   await db.transaction().execute(async (trx) => {
     for (const mo of mos) {
-      const [logged] = await insertWebhookEvents(trx, [
+      const [event] = await insertWebhookEvents(trx, [
         {
           connectionId: connection.id,
           accountId: connection.accountId,
@@ -103,12 +114,13 @@ export async function persistMos(db: Db, connection: IntakeConnection, mos: Norm
           contentType: raw.contentType,
         },
       ]);
-      if (!logged) {
+      const inbound = event ? await insertInboundMessage(trx, connection.accountId, connection.id, mo) : undefined;
+      if (!inbound) {
         duplicates += 1;
         continue;
       }
-      await recordInboundMessage(trx, connection.accountId, connection.id, mo);
+      logged.push(inbound);
     }
   });
-  return { received: mos.length, duplicates };
+  return { received: mos.length, duplicates, logged };
 }

@@ -7,6 +7,7 @@ import type { Db } from '../db/connection.js';
 import type { WebhookRequest } from '../providers/provider-adapter.js';
 import { NotFoundError, PayloadTooLargeError, UnauthorizedError } from './api-error.js';
 import type { DlrDispatcher } from './dlr-dispatcher.js';
+import type { InboundMessageStarter } from './inbound-message-starter.js';
 import { persistDlrs, persistMos } from './webhook-intake.js';
 
 /** Dependencies of the provider webhook routes. */
@@ -14,6 +15,8 @@ export interface WebhookRoutesDeps {
   db: Db;
   providers: ProviderResolver;
   dispatcher: DlrDispatcher;
+  /** Starts the inboundMessage workflow of each logged MO after the 2xx (absent: the sweeper's job). */
+  inbound?: InboundMessageStarter;
   /** Base of the public URL providers call (signatures cover it); no trailing slash. */
   publicBaseUrl: string;
   logger: Logger;
@@ -82,7 +85,10 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Hono {
     const { resolved, req } = await authenticate(c, 'mo');
     const mos = resolved.adapter.parseMo(req);
     const raw = { rawBody: req.rawBody, contentType: req.headers['content-type'] ?? null };
-    return c.json(await persistMos(deps.db, resolved.connection, mos, raw));
+    const { logged, ...result } = await persistMos(deps.db, resolved.connection, mos, raw);
+    // Committed: the provider gets its 2xx; the workflows start after the response (or by the sweeper).
+    deps.inbound?.enqueue(logged);
+    return c.json(result);
   });
 
   return app;

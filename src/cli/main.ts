@@ -5,6 +5,7 @@ import { runWorker } from '../worker/main.js';
 import { runApi } from './run-api.js';
 import { runDemo } from './demo.js';
 import { runDev } from './dev.js';
+import { runConsentImportCommand } from './consent-import-command.js';
 import { openDatabase } from './runtime.js';
 
 const USAGE = `smsflow <command>
@@ -15,6 +16,8 @@ const USAGE = `smsflow <command>
   api                 run the HTTP API (REST + provider webhooks)
   worker              run a Temporal worker (campaign workflows and activities)
   account create NAME create an account and print its API key (shown once)
+  consent-import FILE [--country CC] [--errors OUT.csv]
+                      upload a consent CSV (SMSFLOW_API_KEY) and show the import's progress bar
   temporal install    build the temporal CLI v1.5.1 into the cache if missing
 
 Configuration comes from the environment: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
@@ -47,6 +50,9 @@ export async function main(argv: string[]): Promise<void> {
       await db.destroy();
       return;
     }
+    case 'consent-import':
+      process.exitCode = await runConsentImportCommand(loadConfig(), rest);
+      return;
     case 'temporal':
       if (rest[0] !== 'install') throw new Error('usage: smsflow temporal install');
       console.log(await ensureTemporalCli(loadConfig().TEMPORAL_CLI_PATH));

@@ -18,6 +18,7 @@ export async function runApi(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     host: config.API_HOST,
     port: config.API_PORT,
+    inbound: { concatWaitMs: config.INBOUND_CONCAT_WAIT_SECONDS * 1000, attributionWindowMs: config.REPLY_ATTRIBUTION_WINDOW_HOURS * 3_600_000 },
     ...(config.PUBLIC_BASE_URL ? { publicBaseUrl: config.PUBLIC_BASE_URL } : {}),
   });
   logger.info({ url: api.url, publicBaseUrl: api.publicBaseUrl }, 'API listening');

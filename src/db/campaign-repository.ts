@@ -42,7 +42,7 @@ export async function snapshotAudience(db: Db, campaignId: string): Promise<numb
         SELECT c.id, c.phone_e164,
                (('x' || substr(md5(${campaignId} || c.id::text), 1, 8))::bit(32)::bigint % ${totalWeight}) AS bucket
         FROM contacts c
-        JOIN consent_current cc ON cc.contact_id = c.id AND cc.purpose = 'marketing' AND cc.status = 'opted_in'
+        JOIN consent_current cc ON cc.contact_id = c.id AND cc.purpose = ${campaign.purpose} AND cc.status = 'opted_in'
         WHERE c.account_id = ${campaign.account_id} AND c.attributes @> ${JSON.stringify(filter)}::jsonb
       ) a
       ON CONFLICT DO NOTHING`.execute(trx);

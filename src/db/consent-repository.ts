@@ -11,6 +11,8 @@ export interface NewConsentEvent {
   contactId: string;
   phoneE164: string;
   status: ConsentStatus;
+  /** What the consent covers: `marketing` (default) or `transactional` (like subscription groups). */
+  purpose?: string;
   /** Where it came from: `csv_import`, `api`, `keyword` (MO STOP/START)… */
   source: string;
   /** When the person gave or withdrew consent (not when we recorded it). */
@@ -62,7 +64,7 @@ export async function appendConsentEvents(db: Db, events: NewConsentEvent[]): Pr
         account_id: e.accountId,
         contact_id: e.contactId,
         phone_e164: e.phoneE164,
-        purpose: MARKETING_PURPOSE,
+        purpose: e.purpose ?? MARKETING_PURPOSE,
         status: e.status,
         source: e.source,
         occurred_at: e.occurredAt,

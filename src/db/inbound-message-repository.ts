@@ -1,54 +1,43 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from './connection.js';
-import { appendConsentEvents } from './consent-repository.js';
-import { classifyReply } from '../domain/reply-keyword.js';
+import './consent-keyword-schema.js';
 import type { NormalizedMo } from '../providers/provider-adapter.js';
 
-/** Replies are attributed to the last campaign message sent to the number within this window, ms. */
+/** Default attribution window of replies, ms (7 days; `REPLY_ATTRIBUTION_WINDOW_HOURS`). */
 export const REPLY_ATTRIBUTION_WINDOW_MS = 7 * 86_400_000;
 
-const E164 = /^\+[1-9][0-9]{6,14}$/;
+/** An inbound message (or part) as logged, with what its workflow needs to be started. */
+export interface LoggedInbound {
+  id: string;
+  accountId: string;
+  connectionId: string;
+  workflowId: string;
+  concat?: { from: string; ref: string; total: number };
+}
 
 /**
- * Records one inbound message (call inside the transaction that logged its webhook):
- * - an opt-out keyword (STOP, BAJA, ARRET… see classifyReply) appends `opted_out` to the consent
- *   ledger, effective for the very next send (consent is re-checked per send chunk); an opt-in
- *   keyword (START, UNSTOP…) appends `opted_in`. A STOP from a number we have no contact for creates
- *   the contact, so a later import of an older opt-in cannot override it (the latest event wins);
- * - the reply is attributed to the last campaign message sent to that number within
- *   {@link REPLY_ATTRIBUTION_WINDOW_MS};
- * - a user event (`sms_opt_out`, `sms_opt_in`, `sms_help` or `sms_reply`) is added to the contact.
- * Auto-replies (STOP confirmation, HELP text) are the inbound-message workflow's job, not this one's.
- * @returns the inbound message id and its keyword class.
+ * Workflow id of an MO: per provider message id, or for a part of a concatenated MO per group
+ * (connection, sender, concat reference, part count) so all its parts meet in one workflow.
  */
-export async function recordInboundMessage(
-  trx: Db,
-  accountId: string,
-  connectionId: string,
-  mo: NormalizedMo,
-  now: Date = new Date(),
-): Promise<{ id: string; keywordClass: string | null }> {
-  const keyword = classifyReply(mo.body);
-  let contact = await trx.selectFrom('contacts').select('id').where('account_id', '=', accountId).where('phone_e164', '=', mo.from).executeTakeFirst();
-  if (!contact && keyword?.class === 'opt_out' && E164.test(mo.from)) {
-    contact = await trx
-      .insertInto('contacts')
-      .values({ id: randomUUID(), account_id: accountId, phone_e164: mo.from, attributes: '{}' })
-      .onConflict((oc) => oc.columns(['account_id', 'phone_e164']).doUpdateSet({ updated_at: now }))
-      .returning('id')
-      .executeTakeFirstOrThrow();
-  }
-  const last = await trx
-    .selectFrom('messages')
-    .select(['id', 'campaign_id'])
-    .where('account_id', '=', accountId)
-    .where('to_e164', '=', mo.from)
-    .where('submitted_at', '>', new Date(now.getTime() - REPLY_ATTRIBUTION_WINDOW_MS))
-    .orderBy('submitted_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+export function inboundWorkflowId(connectionId: string, mo: Pick<NormalizedMo, 'providerMessageId' | 'from' | 'concat'>): string {
+  return mo.concat && mo.concat.total > 1
+    ? `inbound/${connectionId}/concat/${mo.from}/${mo.concat.ref}/${mo.concat.total}`
+    : `inbound/${connectionId}/${mo.providerMessageId}`;
+}
+
+/**
+ * Logs one inbound message or part (call inside the transaction that logged its webhook). Keyword
+ * handling, consent, auto-reply and attribution are the inboundMessage workflow's job, started after
+ * the provider got its 2xx; `workflow_started_at` stays null until then (the sweeper's marker).
+ * @returns the row, or undefined when this provider message id was already logged.
+ */
+export async function insertInboundMessage(trx: Db, accountId: string, connectionId: string, mo: NormalizedMo): Promise<LoggedInbound | undefined> {
+  const contact = await trx.selectFrom('contacts').select('id').where('account_id', '=', accountId).where('phone_e164', '=', mo.from).executeTakeFirst();
   const id = randomUUID();
-  await trx
+  const concat = mo.concat && mo.concat.total > 1 ? mo.concat : undefined;
+  const workflowId = inboundWorkflowId(connectionId, mo);
+  const row = await trx
     .insertInto('inbound_messages')
     .values({
       id,
@@ -59,35 +48,83 @@ export async function recordInboundMessage(
       to_address: mo.to,
       body: mo.body,
       contact_id: contact?.id ?? null,
-      keyword_class: keyword?.class ?? null,
-      attributed_message_id: last?.id ?? null,
+      concat_ref: concat?.ref ?? null,
+      concat_index: concat?.index ?? null,
+      concat_total: concat?.total ?? null,
+      workflow_id: workflowId,
+      ...(mo.receivedAt ? { received_at: mo.receivedAt } : {}),
     })
     .onConflict((oc) => oc.columns(['connection_id', 'provider_message_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { id, accountId, connectionId, workflowId, ...(concat ? { concat: { from: mo.from, ref: concat.ref, total: concat.total } } : {}) };
+}
+
+/** Inbound messages whose workflow was never started (older than `minAgeMs`), oldest first. */
+export async function unstartedInbound(db: Db, minAgeMs: number, limit: number): Promise<LoggedInbound[]> {
+  const rows = await db
+    .selectFrom('inbound_messages')
+    .select(['id', 'account_id', 'connection_id', 'workflow_id', 'from_e164', 'concat_ref', 'concat_total'])
+    .where('workflow_started_at', 'is', null)
+    .where('workflow_id', 'is not', null)
+    .where('received_at', '<', sql<Date>`now() - make_interval(secs => ${minAgeMs / 1000})`)
+    .orderBy('received_at')
+    .limit(limit)
     .execute();
-  if (contact && (keyword?.class === 'opt_out' || keyword?.class === 'opt_in')) {
-    await appendConsentEvents(trx, [
-      {
-        accountId,
-        contactId: contact.id,
-        phoneE164: mo.from,
-        status: keyword.class === 'opt_out' ? 'opted_out' : 'opted_in',
-        source: 'keyword',
-        occurredAt: now,
-        proof: { keyword: keyword.keyword, inbound_message_id: id, provider_message_id: mo.providerMessageId, connection_id: connectionId, to: mo.to },
-        dedupeKey: `keyword:${connectionId}:${mo.providerMessageId}`,
-      },
-    ]);
-  }
-  await trx
-    .insertInto('user_events')
-    .values({
-      account_id: accountId,
-      contact_id: contact?.id ?? null,
-      type: keyword ? `sms_${keyword.class}` : 'sms_reply',
-      payload: JSON.stringify({ inbound_message_id: id, body: mo.body, from: mo.from, to: mo.to }),
-      campaign_id: last?.campaign_id ?? null,
-      message_id: last?.id ?? null,
-    })
+  return rows.map((r) => ({
+    id: r.id,
+    accountId: r.account_id,
+    connectionId: r.connection_id,
+    workflowId: r.workflow_id!,
+    ...(r.concat_ref && r.concat_total ? { concat: { from: r.from_e164, ref: r.concat_ref, total: r.concat_total } } : {}),
+  }));
+}
+
+/** Marks inbound messages whose workflow is started (or already was). */
+export async function markInboundStarted(db: Db, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('inbound_messages').set({ workflow_started_at: new Date() }).where('id', 'in', ids).where('workflow_started_at', 'is', null).execute();
+}
+
+/** Parts of a concat group not yet joined into a message, by part index (first arrival per index). */
+export async function pendingConcatParts(db: Db, connectionId: string, group: { from: string; ref: string; total: number }) {
+  return db
+    .selectFrom('inbound_messages')
+    .select(['id', 'concat_index', 'body', 'received_at'])
+    .where('connection_id', '=', connectionId)
+    .where('from_e164', '=', group.from)
+    .where('concat_ref', '=', group.ref)
+    .where('concat_total', '=', group.total)
+    .where('part_of', 'is', null)
+    .where('processed_at', 'is', null)
+    .where('full_body', 'is', null)
+    .orderBy('concat_index')
+    .orderBy('received_at')
     .execute();
-  return { id, keywordClass: keyword?.class ?? null };
+}
+
+/**
+ * Joins parts into the first one: `full_body` on the head (lowest index), `part_of` on the others.
+ * Idempotent: parts already joined are not selected again by {@link pendingConcatParts}.
+ */
+export async function joinConcatParts(db: Db, headId: string, otherIds: string[], fullBody: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('inbound_messages').set({ full_body: fullBody }).where('id', '=', headId).execute();
+    if (otherIds.length > 0) await trx.updateTable('inbound_messages').set({ part_of: headId }).where('id', 'in', otherIds).execute();
+  });
+}
+
+/** The last campaign message sent to `phone` in the account after `since`, for attribution. */
+export async function lastCampaignMessageTo(db: Db, accountId: string, phone: string, since: Date) {
+  return db
+    .selectFrom('messages')
+    .select(['id', 'campaign_id'])
+    .where('account_id', '=', accountId)
+    .where('to_e164', '=', phone)
+    .where('campaign_id', 'is not', null)
+    .where('submitted_at', '>', since)
+    .orderBy('submitted_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }

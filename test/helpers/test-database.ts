@@ -20,6 +20,13 @@ export async function createTestDatabase(): Promise<{ db: Db; url: string; drop:
       await db.destroy();
       const admin = new pg.Client({ connectionString: `${SERVER}/postgres` });
       await admin.connect();
+      // pg-pool's end() resolves before its clients' Terminate reaches the server; a FORCE drop at that
+      // moment makes those clients emit an unhandled 57P01. Wait for them to leave, then force.
+      for (let i = 0; i < 30; i++) {
+        const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+        if (rows[0]?.n === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();
     },

@@ -8,6 +8,7 @@ import { createProviderResolver } from '../../src/activities/provider-resolver.j
 import { startApiServer } from '../../src/api/api-server.js';
 import type { ApiServer } from '../../src/api/api-server.js';
 import type { DlrDispatcherOptions } from '../../src/api/dlr-dispatcher.js';
+import type { InboundMessageStarterOptions } from '../../src/api/inbound-message-starter.js';
 import { createAccount } from '../../src/db/account-repository.js';
 import type { Db } from '../../src/db/connection.js';
 import type { CampaignStats } from '../../src/db/campaign-stats.js';
@@ -53,7 +54,7 @@ export interface CampaignBody {
 
 /** Builds a {@link TestStack}; `worker: false` leaves starting workers to the test. */
 export async function startTestStack(
-  options: { sandbox?: SandboxBehaviourPatch; worker?: boolean; dispatcher?: DlrDispatcherOptions } = {},
+  options: { sandbox?: SandboxBehaviourPatch; worker?: boolean; dispatcher?: DlrDispatcherOptions; inbound?: InboundMessageStarterOptions } = {},
 ): Promise<TestStack> {
   const { db, url, drop } = await createTestDatabase();
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address: inject('temporalAddress') });
@@ -71,6 +72,7 @@ export async function startTestStack(
     host: '127.0.0.1',
     port: 0,
     dispatcher: options.dispatcher ?? { flushIntervalMs: 100, sweepIntervalMs: 1_000, sweepMinAgeMs: 1_000, redeliverAfterMs: 3_000 },
+    inbound: options.inbound ?? { concatWaitMs: 3_000, sweepIntervalMs: 1_000, sweepMinAgeMs: 1_000 },
   });
   const workers: { worker: Worker; done: Promise<void> }[] = [];
   const startWorker = async () => {

@@ -2,13 +2,24 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
 
-async function consentOf(stack: TestStack, phone: string) {
+/** Current marketing consent and its source, once the MO's workflow has recorded it (polled up to 20 s). */
+async function consentOf(stack: TestStack, phone: string, expected: string) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const row = await currentOf(stack, phone);
+    if (row?.status === expected || Date.now() > deadline) return row;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function currentOf(stack: TestStack, phone: string) {
   return stack.db
     .selectFrom('consent_current as cc')
     .innerJoin('contacts as c', 'c.id', 'cc.contact_id')
     .innerJoin('consent_events as e', 'e.id', 'cc.event_id')
     .select(['cc.status', 'e.source'])
     .where('c.phone_e164', '=', phone)
+    .where('cc.purpose', '=', 'marketing')
     .executeTakeFirst();
 }
 
@@ -39,19 +50,23 @@ describe('replies and provider opt-outs reach the consent ledger', () => {
     const moUrl = `${stack.api.publicBaseUrl}/v1/webhooks/${stack.connectionId}/mo`;
     for (const r of later) stack.sandbox.sendInbound({ from: r.phone_e164, to: '+12015550100', body: '  Stop. ', url: moUrl });
     await stack.sandbox.waitForIdle(10_000);
-    for (const r of later) expect(await consentOf(stack, r.phone_e164)).toEqual({ status: 'opted_out', source: 'keyword' });
+    for (const r of later) expect(await consentOf(stack, r.phone_e164, 'opted_out')).toEqual({ status: 'opted_out', source: 'keyword' });
 
     const campaign = await stack.waitForCampaign(id, 120_000);
-    const received = stack.sandbox.stats({ includeRecipients: true }).byRecipient;
-    for (const r of later) expect(received[r.phone_e164]).toBeUndefined();
+    // What reached those numbers is the STOP confirmation only: no campaign message ("Hi …").
+    for (const r of later) expect(stack.sandbox.messages({ to: r.phone_e164 }).map((m) => m.body)).toEqual(['test account: You are unsubscribed and will receive no more messages. Reply START to resubscribe.']);
     expect(campaign.stats.totals.reasons.opted_out).toBe(5);
     expect(campaign.stats.totals.sent).toBe(395);
 
     stack.sandbox.sendInbound({ from: later[0]!.phone_e164, to: '+12015550100', body: 'START', url: moUrl });
     await stack.sandbox.waitForIdle(10_000);
-    expect(await consentOf(stack, later[0]!.phone_e164)).toEqual({ status: 'opted_in', source: 'keyword' });
-    const events = await stack.db.selectFrom('user_events').select('type').where('type', 'in', ['sms_opt_out', 'sms_opt_in']).execute();
-    expect(events).toHaveLength(6);
+    expect(await consentOf(stack, later[0]!.phone_e164, 'opted_in')).toEqual({ status: 'opted_in', source: 'keyword' });
+    const events = () => stack!.db.selectFrom('user_events').select('type').where('type', 'in', ['sms_opt_out', 'sms_opt_in']).execute();
+    for (let i = 0; i < 100 && (await events()).length < 6; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await events()).toHaveLength(6);
+    // Five STOP confirmations and one START confirmation, and no campaign message to those numbers.
+    for (const r of later) expect(stack.sandbox.messages({ to: r.phone_e164 }).filter((m) => m.body.includes('unsubscribed'))).toHaveLength(1);
+    expect(stack.sandbox.messages({ to: later[0]!.phone_e164 })).toHaveLength(2);
   });
 
   it("a provider's opted-out refusal (21610) is recorded as an opt-out in our ledger", async () => {
@@ -61,6 +76,6 @@ describe('replies and provider opt-outs reach the consent ledger', () => {
     const campaign = await stack.waitForCampaign(id, 60_000);
     expect(campaign.stats.totals.rejected).toBe(1);
     expect(campaign.stats.totals.reasons.opted_out).toBe(1);
-    expect(await consentOf(stack, '+12021000003')).toEqual({ status: 'opted_out', source: 'provider' });
+    expect(await consentOf(stack, '+12021000003', 'opted_out')).toEqual({ status: 'opted_out', source: 'provider' });
   });
 });

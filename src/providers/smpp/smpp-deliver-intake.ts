@@ -13,7 +13,7 @@ import type { PDU, ShortMessage } from 'smpp';
 import type { DlrSink, IntakeConnection } from '../../api/webhook-intake.js';
 import { persistDlrs, persistMos } from '../../api/webhook-intake.js';
 import type { Db } from '../../db/connection.js';
-import { recordInboundMessage } from '../../db/inbound-message-repository.js';
+import { insertInboundMessage } from '../../db/inbound-message-repository.js';
 import { findSmppPart } from '../../db/smpp-part-repository.js';
 import { insertWebhookEvents } from '../../db/webhook-event-repository.js';
 import type { NormalizedDlr, NormalizedMo } from '../provider-adapter.js';
@@ -134,7 +134,8 @@ async function intakeMoPart(
     }
     if (!whole) return;
     const firstId = rows[0]!.id;
-    await recordInboundMessage(trx, ctx.connection.accountId, ctx.connection.id, { providerMessageId: `smpp:concat:${firstId}`, from: p.from, to: p.to, body: whole.text, dedupeKey: `concat:${firstId}` });
+    // Its inboundMessage workflow is started by the API's sweeper (no starter in the worker).
+    await insertInboundMessage(trx, ctx.connection.accountId, ctx.connection.id, { providerMessageId: `smpp:concat:${firstId}`, from: p.from, to: p.to, body: whole.text, dedupeKey: `concat:${firstId}` });
     await sql`UPDATE webhook_events SET applied_at = now() WHERE id = ANY(${rows.map((r) => r.id)}::bigint[])`.execute(trx);
   });
 }
