@@ -10,6 +10,7 @@ import { createApp } from './app.js';
 import { DlrDispatcher } from './dlr-dispatcher.js';
 import type { DlrDispatcherOptions } from './dlr-dispatcher.js';
 import { createWebhookRoutes } from './webhook-routes.js';
+import { createOnboardingReplyNotifier } from './onboarding-reply-notifier.js';
 
 /** Options of {@link startApiServer}. */
 export interface ApiServerOptions {
@@ -43,7 +44,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   let publicBaseUrl = options.publicBaseUrl ?? '';
   const providers = createProviderResolver(options.db, options.cipher);
   // The routes read publicBaseUrl lazily through this object, so port 0 works.
-  const routeDeps = { db: options.db, providers, dispatcher, logger: options.logger, get publicBaseUrl() { return publicBaseUrl; } };
+  const routeDeps = {
+    db: options.db,
+    providers,
+    dispatcher,
+    logger: options.logger,
+    onInbound: createOnboardingReplyNotifier(options.db, options.temporal, options.logger),
+    get publicBaseUrl() {
+      return publicBaseUrl;
+    },
+  };
   const appDeps = {
     db: options.db,
     temporal: options.temporal,

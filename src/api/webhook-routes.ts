@@ -9,7 +9,7 @@ import { insertWebhookEvents } from '../db/webhook-event-repository.js';
 import { recordInboundMessage } from '../db/inbound-message-repository.js';
 import { dlrCouldChange } from '../domain/dlr-event.js';
 import type { PendingDlr } from '../db/webhook-event-repository.js';
-import type { WebhookRequest } from '../providers/provider-adapter.js';
+import type { NormalizedMo, WebhookRequest } from '../providers/provider-adapter.js';
 import { NotFoundError, PayloadTooLargeError, UnauthorizedError } from './api-error.js';
 import type { DlrDispatcher } from './dlr-dispatcher.js';
 
@@ -21,6 +21,20 @@ export interface WebhookRoutesDeps {
   /** Base of the public URL providers call (signatures cover it); no trailing slash. */
   publicBaseUrl: string;
   logger: Logger;
+  /**
+   * Called with every newly recorded MO once its transaction committed and before the 2xx (never
+   * throws; e.g. the onboarding reply notifier). Optional.
+   */
+  onInbound?: (events: RecordedInbound[]) => Promise<void>;
+}
+
+/** An MO as recorded by {@link recordInboundMessage}, for {@link WebhookRoutesDeps.onInbound}. */
+export interface RecordedInbound {
+  accountId: string;
+  connectionId: string;
+  mo: NormalizedMo;
+  inboundMessageId: string;
+  keywordClass: string | null;
 }
 
 /** Largest webhook body accepted, bytes. */
@@ -124,6 +138,7 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Hono {
     const mos = resolved.adapter.parseMo(req);
     const accountId = resolved.connection.accountId;
     let duplicates = 0;
+    const recorded: RecordedInbound[] = [];
     await deps.db.transaction().execute(async (trx) => {
       for (const mo of mos) {
         const [logged] = await insertWebhookEvents(trx, [
@@ -144,9 +159,11 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Hono {
           duplicates += 1;
           continue;
         }
-        await recordInboundMessage(trx, accountId, resolved.connection.id, mo);
+        const r = await recordInboundMessage(trx, accountId, resolved.connection.id, mo);
+        recorded.push({ accountId, connectionId: resolved.connection.id, mo, inboundMessageId: r.id, keywordClass: r.keywordClass });
       }
     });
+    if (deps.onInbound && recorded.length > 0) await deps.onInbound(recorded);
     return c.json({ received: mos.length, duplicates });
   });
 

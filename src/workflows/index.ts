@@ -1,3 +1,4 @@
 /** The workflow bundle's entry: every workflow smsflow registers with the worker. */
 export { campaignWorkflow } from './campaign-workflow.js';
 export { sendBatchWorkflow } from './send-batch-workflow.js';
+export { onboardingWorkflow } from './onboarding-workflow.js';
