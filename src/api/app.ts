@@ -5,6 +5,7 @@ import { NotFoundError, ServiceUnavailableError } from './api-error.js';
 import { createCampaignRoutes } from './campaign-routes.js';
 import { createConnectionRoutes } from './connection-routes.js';
 import { createContactRoutes } from './contact-routes.js';
+import { createOnboardingRoutes } from './onboarding-routes.js';
 import { problemFromError, problemResponse, problemResponseSpec } from './problem.js';
 import { validationHook } from './validation-hook.js';
 
@@ -61,6 +62,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   app.route('/v1/connections', createConnectionRoutes(deps));
   app.route('/v1/contacts', createContactRoutes(deps));
   app.route('/v1/campaigns', createCampaignRoutes(deps));
+  app.route('/v1/onboarding', createOnboardingRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

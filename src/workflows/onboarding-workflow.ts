@@ -99,10 +99,11 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   const background = (step: OnboardingStepId, work: (live: () => boolean) => Promise<void>) => {
     const gen = nextGen(step);
     const live = () => s.gen[step] === gen;
-    void work(live).catch((err: unknown) => {
-      if (live()) setStepError(cl, step, now(), 'failed', err instanceof Error ? err.message : String(err));
-      publish();
-    });
+    void work(live)
+      .catch((err: unknown) => {
+        if (live()) setStepError(cl, step, now(), 'failed', err instanceof Error ? err.message : String(err));
+      })
+      .finally(publish);
   };
   /** Waits for `pred`; after `timeoutMs` marks the step blocked with `hint`, keeps waiting, then resumes it. */
   const waitOrBlock = async (step: OnboardingStepId, pred: () => boolean, timeoutMs: number, hint: string) => {
@@ -322,5 +323,6 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   }
   await consent;
   await condition(allHandlersFinished);
+  publish();
   return view();
 }
