@@ -12,6 +12,7 @@ import { closeOpenBenchStacks } from './bench-stack.js';
 import { withTimeout } from './bounded-wait.js';
 import { runCampaignScenario } from './campaign-bench.js';
 import type { ScenarioContext } from './campaign-bench.js';
+import { runOnboardingScenario } from './onboarding-bench.js';
 
 /** Every scenario by its command-line name. */
 const SCENARIOS: Record<string, { summary: string; run: (ctx: ScenarioContext) => Promise<unknown> }> = {
@@ -19,6 +20,7 @@ const SCENARIOS: Record<string, { summary: string; run: (ctx: ScenarioContext) =
     summary: 'S1: end-to-end campaign through the sandbox (BENCH_RECIPIENTS, default 20,000) vs a raw pg + http loop',
     run: runCampaignScenario,
   },
+  onboarding: { summary: 'S5: onboarding workflows started/s with their first Update, Update p99 accept/reject, vs empty-workflow start+await', run: runOnboardingScenario },
 };
 
 const USAGE = `usage: npm run bench -- [scenario…]   (no scenario: all)

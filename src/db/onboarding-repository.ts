@@ -63,13 +63,13 @@ export async function accountMessageStats(db: Db, accountId: string): Promise<{ 
   return { campaigns: campaigns.rows[0]?.n ?? 0, messages: rows.rows.reduce((a, r) => a + r.n, 0), byStatus };
 }
 
-/** The first opted-in contact matching an attribute filter (the test segment), for the preview. */
+/** The opted-in contact with the lowest number matching an attribute filter (the test segment), for the preview. */
 export async function firstSegmentContact(db: Db, accountId: string, filter: Record<string, string>): Promise<{ count: number; first: { phone_e164: string; country: string | null; time_zone: string | null; attributes: Record<string, string> } | null }> {
   const r = await sql<{ phone_e164: string; country: string | null; time_zone: string | null; attributes: Record<string, string>; n: number }>`
     SELECT c.phone_e164, c.country, c.time_zone, c.attributes, count(*) OVER ()::int AS n
     FROM contacts c JOIN consent_current cc ON cc.contact_id = c.id AND cc.purpose = ${MARKETING_PURPOSE} AND cc.status = 'opted_in'
     WHERE c.account_id = ${accountId} AND c.attributes @> ${JSON.stringify(filter)}::jsonb
-    ORDER BY c.id LIMIT 1`.execute(db);
+    ORDER BY c.phone_e164 LIMIT 1`.execute(db);
   const row = r.rows[0];
   return { count: row?.n ?? 0, first: row ? { phone_e164: row.phone_e164, country: row.country, time_zone: row.time_zone, attributes: row.attributes } : null };
 }

@@ -87,7 +87,8 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     campaignId: '',
     gen: {} as Partial<Record<OnboardingStepId, number>>,
   };
-  let published = '';
+  // The API starts the workflow with OnboardingStep = countries: no upsert until it changes.
+  let published = 'countries';
   const publish = () => {
     const step = currentStep(cl);
     if (step !== published) upsertSearchAttributes([{ key: OnboardingStepKey, value: step }]);
