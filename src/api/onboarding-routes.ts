@@ -14,16 +14,22 @@ import { validationHook } from './validation-hook.js';
 
 const unauthorized = problemResponseSpec('Missing or bad API key');
 const notStarted = problemResponseSpec('Onboarding has not been started');
+const StartedSchema = z.object({ account_id: z.string(), workflow_id: z.string(), status: z.literal('started') }).openapi('OnboardingStarted');
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const startRoute = createRoute({
   method: 'post',
   path: '/',
   summary: 'Start the onboarding checklist (idempotent)',
-  description: 'Starts the workflow `onboarding/<account>` unless it already runs; answers the checklist either way.',
+  description: 'Starts the workflow `onboarding/<account>` unless it already runs or ran; answers where it is. Read the checklist with GET.',
   security: BEARER_SECURITY,
   request: { body: { required: false, content: { 'application/json': { schema: StartOnboardingBody } } } },
-  responses: { 200: json(OnboardingSchema, 'The checklist'), 401: unauthorized, 422: problemResponseSpec('Invalid options') },
+  responses: {
+    200: json(StartedSchema, 'Started (or already running)'),
+    401: unauthorized,
+    422: problemResponseSpec('Invalid options'),
+    503: problemResponseSpec('Temporal did not answer in time; retry (idempotent)'),
+  },
 });
 
 const getRoute = createRoute({
@@ -88,7 +94,7 @@ export function createOnboardingRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
     };
     const accountId = c.get('accountId');
     await workflows.start(accountId, options);
-    return c.json(answer(accountId, await workflows.checklist(accountId)), 200);
+    return c.json({ account_id: accountId, workflow_id: onboardingWorkflowId(accountId), status: 'started' as const }, 200);
   });
 
   app.openapi(getRoute, async (c) => {

@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { WorkflowClient } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FieldError } from '../domain/field-error.js';
@@ -14,7 +14,7 @@ import {
 } from '../workflows/onboarding-definitions.js';
 import { onboardingWorkflow } from '../workflows/onboarding-workflow.js';
 import { AccountIdKey, OnboardingStepKey } from '../workflows/search-attributes.js';
-import { ConflictError, NotFoundError, ValidationError } from './api-error.js';
+import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from './api-error.js';
 
 /** Deadline of one Temporal call from the API, ms (an Update waits for a worker to accept it). */
 const COMMAND_TIMEOUT_MS = 10_000;
@@ -33,7 +33,8 @@ export interface OnboardingWorkflowClient {
   /**
    * Executes the step's Update.
    * @throws {ValidationError} (422) listing each field the validator refused: no history event.
-   * @throws {ConflictError} (409) when the step is locked; {NotFoundError} when not started.
+   * @throws {ConflictError} (409) when the step is locked; {NotFoundError} when not started;
+   *   {ServiceUnavailableError} (503) when no worker answered within 10 s.
    */
   executeStep<S extends OnboardingStepId>(accountId: string, step: S, input: StepInputs[S]): Promise<StepState>;
   /** Signals a registration decision. @throws {NotFoundError} when not started. */
@@ -47,6 +48,8 @@ function translate(err: unknown): never {
     if (f.type === ONBOARDING_VALIDATION_FAILURE) throw new ValidationError((f.details?.[0] as FieldError[] | undefined) ?? [{ field: 'body', reason: f.message }]);
     if (f.type === ONBOARDING_STEP_LOCKED_FAILURE) throw new ConflictError(f.message);
   }
+  // No worker answered within the deadline (overload, no worker running): retryable.
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || err instanceof ServiceError) throw new ServiceUnavailableError('Temporal did not answer in time; retry', { cause: err });
   throw err;
 }
 

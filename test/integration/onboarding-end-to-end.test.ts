@@ -23,9 +23,9 @@ describe('onboarding checklist end to end against the sandbox provider', () => {
     stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 }, dlrDelayMs: { min: 50, max: 150 } } });
     const s = stack;
     const wf = () => s.env.client.workflow.getHandle(`onboarding/${s.accountId}`);
-    const started = await s.call<{ steps: { id: string; status: string }[] }>('POST', '/v1/onboarding', FAST_ONBOARDING);
-    expect(started.status).toBe(200);
-    expect(started.body.steps.map((x) => x.status)).toEqual(['pending', 'pending', 'locked', 'locked', 'locked', 'pending', 'locked', 'locked', 'locked', 'locked']);
+    const started = await s.call<{ workflow_id: string }>('POST', '/v1/onboarding', FAST_ONBOARDING);
+    expect(started).toMatchObject({ status: 200, body: { workflow_id: `onboarding/${s.accountId}` } });
+    expect((await checklist(s)).steps.map((x) => x.status)).toEqual(['pending', 'pending', 'locked', 'locked', 'locked', 'pending', 'locked', 'locked', 'locked', 'locked']);
     expect((await s.call('POST', '/v1/onboarding', FAST_ONBOARDING)).status).toBe(200); // idempotent
 
     // 1. Countries: the step answers the requirements they bring.
