@@ -15,6 +15,7 @@ import { runConsentImportScenario } from './consent-import-bench.js';
 import type { ScenarioContext } from './campaign-bench.js';
 import { runWebhookScenario } from './webhook-bench.js';
 import { runComposeScenario } from './compose-bench.js';
+import { runOnboardingScenario } from './onboarding-bench.js';
 
 /** Every scenario by its command-line name. */
 const SCENARIOS: Record<string, { summary: string; run: (ctx: ScenarioContext) => Promise<unknown> }> = {
@@ -25,6 +26,7 @@ const SCENARIOS: Record<string, { summary: string; run: (ctx: ScenarioContext) =
   webhooks: { summary: 'S3: signed DLR callbacks/s through the real webhook route vs bare Hono and Hono + INSERT; kill -9 loses nothing', run: runWebhookScenario },
   compose: { summary: 'S7: segment counts/s and cached renders/s per core vs string.length and replace loops', run: runComposeScenario },
   import: { summary: 'S6: bulk consent CSV import (BENCH_IMPORT_ROWS, default 1,000,000) vs raw COPY and parse-only', run: runConsentImportScenario },
+  onboarding: { summary: 'S5: onboarding workflows started/s with their first Update, Update p99 accept/reject, vs empty-workflow start+await', run: runOnboardingScenario },
 };
 
 const USAGE = `usage: npm run bench -- [scenario…]   (no scenario: all)

@@ -10,6 +10,7 @@ import { createTemplateRoutes } from './template-routes.js';
 import { createKeywordRoutes } from './keyword-routes.js';
 import { createEventRoutes } from './event-routes.js';
 import { createConsentImportRoutes } from './consent-import-routes.js';
+import { createOnboardingRoutes } from './onboarding-routes.js';
 import { problemFromError, problemResponse, problemResponseSpec } from './problem.js';
 import { validationHook } from './validation-hook.js';
 
@@ -71,6 +72,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   app.route('/v1/keywords', createKeywordRoutes(deps));
   app.route('/v1/events', createEventRoutes(deps));
   app.route('/v1/consent-imports', createConsentImportRoutes(deps));
+  app.route('/v1/onboarding', createOnboardingRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

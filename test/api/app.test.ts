@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Problem } from '../../src/api/problem.js';
 import { createApiTestContext, json } from './api-test-context.js';
 import type { ApiTestContext } from './api-test-context.js';
+import { ONBOARDING_STEPS } from '../../src/domain/onboarding-checklist.js';
 
 let t: ApiTestContext;
 beforeAll(async () => {
@@ -108,6 +109,10 @@ describe('app', () => {
         'POST /v1/templates/preview',
         'PUT /v1/templates/prices/{country}',
         'GET /l/{code}',
+        'POST /v1/onboarding',
+        'GET /v1/onboarding',
+        'POST /v1/onboarding/registrations/decision',
+        ...ONBOARDING_STEPS.map((step) => `POST /v1/onboarding/steps/${step}`),
       ].sort(),
     );
     expect(doc.paths['/v1/campaigns']?.['post']?.requestBody?.content).toHaveProperty('application/json');
