@@ -287,6 +287,8 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         if (!key || key in evidence) continue;
         const db = await act.checkTwoWayEvidence({ accountId, phone: number, inboundMessageId: r.inboundMessageId });
         if (key === 'stop' && db.consent !== 'opted_out') continue; // not (yet) in the ledger: wait for the next STOP
+        // STOP proves itself with its confirmation, HELP with its help text (CTIA): no auto-reply, no proof.
+        if ((key === 'stop' || key === 'help') && !r.autoReplySent) continue;
         evidence[key] = { inbound_message_id: r.inboundMessageId, body: r.body, auto_reply_sent: r.autoReplySent, consent: db.consent, contact_id: db.contactId, user_event: db.userEvent };
         updateDetail(cl, 'two_way', now(), { received: Object.keys(evidence) });
         publish();

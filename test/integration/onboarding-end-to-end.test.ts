@@ -112,7 +112,7 @@ describe('onboarding checklist end to end against the sandbox provider', () => {
     expect(tw.body.status).toBe('in_progress');
     for (const body of ['STOP', 'HELP', 'Love it']) s.sandbox.sendInbound({ from: TEST_NUMBER, to: SENDER, body, url: moUrl });
     const twDone = await waitForStep(s, 'two_way', (x) => x.status === 'done');
-    expect(twDone.evidence).toMatchObject({ stop: { consent: 'opted_out' }, help: { auto_reply_sent: false }, reply: { user_event: { type: 'sms_reply' } } });
+    expect(twDone.evidence).toMatchObject({ stop: { consent: 'opted_out', auto_reply_sent: true }, help: { auto_reply_sent: true }, reply: { user_event: { type: 'sms_reply' } } });
     const contact = await s.call<{ data: { id: string; consent: { status: string } }[] }>('GET', `/v1/contacts?phone=${encodeURIComponent(TEST_NUMBER)}`);
     expect(contact.body.data[0]?.consent.status).toBe('opted_out');
 
