@@ -20,6 +20,7 @@ import type { NewConsentEvent } from '../db/consent-repository.js';
 import type { DlrSignalEvent } from '../workflows/send-batch-workflow.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { TemplateRenderer } from './template-renderer.js';
+import { openSendTimeGate } from './send-time-gate.js';
 
 /** A message's state as the batch workflow tracks it. */
 export type BatchMessageState = MessageStateRow;
@@ -31,6 +32,19 @@ export interface BatchRange {
   seqTo: number;
 }
 
+/** What one send attempt answers its batch workflow. */
+export interface SendMessagesResult {
+  messages: BatchMessageState[];
+  parkedDlrs: DlrSignalEvent[];
+  /**
+   * Set when messages stay queued because they are due later (quiet hours, local-time scheduling):
+   * wait this long (ms, by the activities' clock) before calling again.
+   */
+  nextReleaseInMs?: number;
+  /** How many messages are deferred. */
+  deferred?: number;
+}
+
 /** Messages claimed and sent per round: consent re-check, claim, provider calls, record. */
 const SEND_CHUNK = 200;
 
@@ -40,6 +54,7 @@ const SEND_CHUNK = 200;
  */
 export function createBatchActivities(deps: ActivityDeps) {
   const { db, logger } = deps;
+  const clock = deps.now ?? (() => new Date());
   const renderer = new TemplateRenderer();
 
   return {
@@ -113,10 +128,13 @@ export function createBatchActivities(deps: ActivityDeps) {
      * stops when cancelled (pause/cancel). Messages left `submitting` by a crashed attempt are re-sent
      * only through a provider that deduplicates on our client reference; otherwise they fail as
      * `provider_error` rather than risk a second copy.
+     * Quiet hours and local-time scheduling are checked per chunk at send time (send-time-gate.ts):
+     * a message due later stays `queued` and the answer says when to call again; one that cannot go
+     * before the campaign's validity ends is `suppressed` (`quiet_hours`).
      * @throws ApplicationFailure (retryable, `provider_retry`) when the provider asked to retry some
      *   messages: they are back in `queued` and the next attempt sends only them.
      */
-    async sendMessages(input: BatchRange & { batchWorkflowId: string }): Promise<{ messages: BatchMessageState[]; parkedDlrs: DlrSignalEvent[] }> {
+    async sendMessages(input: BatchRange & { batchWorkflowId: string }): Promise<SendMessagesResult> {
       const ctx = Context.current();
       const campaign = await db.selectFrom('campaigns').select(['connection_id', 'sender']).where('id', '=', input.campaignId).executeTakeFirstOrThrow();
       const { adapter, connection } = await deps.providers.get(campaign.connection_id);
@@ -138,6 +156,9 @@ export function createBatchActivities(deps: ActivityDeps) {
       const providerOptOuts: NewConsentEvent[] = [];
       let retryAfterMs: number | undefined;
       let done = 0;
+      const gate = await openSendTimeGate(db, input.campaignId, clock());
+      let nextRelease = Number.POSITIVE_INFINITY;
+      let deferredCount = 0;
 
       for (let i = 0; i < queue.length; i += SEND_CHUNK) {
         if (ctx.cancellationSignal.aborted) throw new CancelledFailure('send cancelled (pause or cancel)');
@@ -155,7 +176,13 @@ export function createBatchActivities(deps: ActivityDeps) {
           ).map((r) => r.id),
         );
         const records: SubmitRecord[] = [...notOptedIn].map((id) => ({ id, status: 'suppressed', reason: 'opted_out' }));
-        const claimed = new Set(await claimMessages(db, chunk.filter((m) => !notOptedIn.has(m.id)).map((m) => m.id)));
+        // Quiet hours and local-time scheduling, in the recipient's zone, by the injected clock.
+        const nowMs = clock().getTime();
+        const verdict = await gate.check(chunk.filter((m) => !notOptedIn.has(m.id)).map((m) => m.id), nowMs);
+        for (const id of verdict.expired) records.push({ id, status: 'suppressed', reason: 'quiet_hours', errorText: 'quiet hours until after the campaign validity period' });
+        for (const t of verdict.deferred.values()) nextRelease = Math.min(nextRelease, t);
+        deferredCount += verdict.deferred.size;
+        const claimed = new Set(await claimMessages(db, chunk.filter((m) => verdict.due.has(m.id)).map((m) => m.id)));
         const toSend = chunk.filter((m) => claimed.has(m.id));
         let authFailure: string | undefined;
         const notSent: string[] = [];
@@ -219,7 +246,12 @@ export function createBatchActivities(deps: ActivityDeps) {
         });
       }
       const parked = await matchParkedDlrs(db, connection.id, acceptedProviderIds);
-      return { messages: await messageStatesInRange(db, input.campaignId, input.seqFrom, input.seqTo), parkedDlrs: parked };
+      const result: SendMessagesResult = { messages: await messageStatesInRange(db, input.campaignId, input.seqFrom, input.seqTo), parkedDlrs: parked };
+      if (deferredCount > 0) {
+        result.deferred = deferredCount;
+        result.nextReleaseInMs = Math.max(0, nextRelease - clock().getTime());
+      }
+      return result;
     },
 
     /** Re-reads the range's message states (after a cancelled send). */

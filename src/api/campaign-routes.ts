@@ -165,6 +165,7 @@ export function createCampaignRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
             ...(s.continue_as_new_after_batches !== undefined
               ? { continueAsNewAfterBatches: s.continue_as_new_after_batches }
               : {}),
+            ...(s.start_at !== undefined ? { startAt: Date.parse(s.start_at) } : {}),
           },
         });
       } catch (err) {

@@ -42,22 +42,30 @@ export interface SendTimeDecision {
   waitFor: 'none' | 'quiet_hours' | 'local_time';
 }
 
+/** "Send at this local time of day": the time and the instant the campaign began sending. */
+export interface LocalSendTime {
+  /** Minutes since local midnight. */
+  minutes: number;
+  /** Epoch ms the campaign began sending: the target is the first such local time at or after it. */
+  anchorMs: number;
+}
+
 /**
- * The first instant at or after `nowMs` a message may go to `location`: at or after the local time
- * of day `sendAtLocalMinutes` when given (scheduling "10:00 in each recipient's zone"; the latest over
- * the recipient's possible zones), and inside `window` in every possible zone.
+ * The first instant at or after `nowMs` a message may go to `location`: not before the recipient's
+ * first `sendAt` local time of day after the campaign began (scheduling "10:00 in each recipient's
+ * zone"; the latest over the recipient's possible zones), and inside `window` in every possible zone.
  */
 export function decideSendTime(
   nowMs: number,
   location: RecipientLocation,
   window: SendWindow,
-  sendAtLocalMinutes?: number,
+  sendAt?: LocalSendTime,
 ): SendTimeDecision {
   let from = nowMs;
   let waitFor: SendTimeDecision['waitFor'] = 'none';
-  if (sendAtLocalMinutes !== undefined) {
-    from = Math.max(...location.zones.map((z) => nextLocalTimeOfDay(nowMs, z, sendAtLocalMinutes)));
-    if (from > nowMs) waitFor = 'local_time';
+  if (sendAt !== undefined) {
+    const target = Math.max(...location.zones.map((z) => nextLocalTimeOfDay(sendAt.anchorMs, z, sendAt.minutes)));
+    if (target > nowMs) [from, waitFor] = [target, 'local_time'];
   }
   const notBefore = nextAllowedInAllZones(from, location.zones, window);
   if (notBefore > from) waitFor = 'quiet_hours';

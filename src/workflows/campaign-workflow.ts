@@ -52,6 +52,11 @@ export interface CampaignRunOptions {
    * suggestion (`continueAsNewSuggested`, ~4,096 events). Tests set it low.
    */
   continueAsNewAfterBatches?: number;
+  /**
+   * Scheduled start, epoch ms: the workflow waits for it on a durable timer before snapshotting the
+   * audience (cancel during the wait ends the campaign with nothing sent).
+   */
+  startAt?: number;
 }
 
 /** Everything a run hands to the next through continue-as-new. */
@@ -81,7 +86,7 @@ export interface CampaignWorkflowInput {
 
 /** What `campaignProgress` answers and the workflow returns. */
 export interface CampaignProgress {
-  status: 'snapshotting' | 'running' | 'paused' | 'canceling' | 'completed' | 'canceled';
+  status: 'scheduled' | 'snapshotting' | 'running' | 'paused' | 'canceling' | 'completed' | 'canceled';
   audienceSize: number;
   totalBatches: number;
   batchesStarted: number;
@@ -104,6 +109,30 @@ const { startCampaign, finishCampaign, suppressUnstarted, setCampaignStatus } = 
   retry: { initialInterval: '1s', maximumInterval: '30s', backoffCoefficient: 2 },
 });
 
+/**
+ * Waits until `startAt` (epoch ms, workflow time) on a durable timer, answering `progress` with
+ * `scheduled` and honouring pause/resume/cancel meanwhile (these handlers are replaced once the
+ * campaign runs).
+ * @returns true when the campaign was canceled before its start.
+ */
+async function waitForScheduledStart(startAt: number | undefined): Promise<boolean> {
+  if (startAt === undefined || startAt <= Date.now()) return false;
+  let canceled = false;
+  let paused = false;
+  const scheduled = (): CampaignProgress => ({
+    status: 'scheduled', audienceSize: 0, totalBatches: 0, batchesStarted: 0, batchesCompleted: 0,
+    batchesInFlight: 0, batchesFailed: 0, counts: emptyMessageCounts(), runs: 0,
+  });
+  setHandler(campaignProgressQuery, scheduled);
+  setHandler(cancelCampaignSignal, () => void (canceled = true));
+  setHandler(pauseCampaignSignal, () => void (paused = true));
+  setHandler(resumeCampaignSignal, () => void (paused = false));
+  await condition(() => canceled, startAt - Date.now());
+  // A campaign paused before its start starts when resumed.
+  await condition(() => canceled || !paused);
+  return canceled;
+}
+
 /** Workflow id of batch `n` of the campaign whose workflow id is `campaignWorkflowId`. */
 export function batchWorkflowId(campaignWorkflowId: string, batchNo: number): string {
   return `${campaignWorkflowId}/batch/${batchNo}`;
@@ -123,7 +152,8 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   if (input.carry) {
     carry = input.carry;
   } else {
-    const { audienceSize } = await startCampaign({ campaignId });
+    const canceledBeforeStart = await waitForScheduledStart(options.startAt);
+    const { audienceSize } = await startCampaign({ campaignId, empty: canceledBeforeStart });
     const totalBatches = Math.ceil(audienceSize / options.batchSize);
     carry = {
       audienceSize,
@@ -133,7 +163,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       completedBatches: 0,
       counts: emptyMessageCounts(),
       paused: false,
-      canceled: false,
+      canceled: canceledBeforeStart,
       runs: 0,
     };
     upsertSearchAttributes([

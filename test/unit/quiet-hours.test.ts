@@ -137,8 +137,12 @@ describe('send at a local time of day', () => {
   it('decideSendTime says why a message waits', () => {
     const loc = resolveRecipientLocation({ e164: '+12015550123' });
     const w = effectiveSendWindow(loc);
-    expect(decideSendTime(at('2026-06-16T12:00:00Z'), loc, w, 600)).toEqual({ notBefore: at('2026-06-16T14:00:00Z'), waitFor: 'local_time' });
+    const anchorMs = at('2026-06-16T12:00:00Z');
+    expect(decideSendTime(anchorMs, loc, w, { minutes: 600, anchorMs })).toEqual({ notBefore: at('2026-06-16T14:00:00Z'), waitFor: 'local_time' });
+    // once 10:00 local has come, a batch that runs later the same day sends at once (not tomorrow)
+    expect(decideSendTime(at('2026-06-16T15:00:00Z'), loc, w, { minutes: 600, anchorMs })).toEqual({ notBefore: at('2026-06-16T15:00:00Z'), waitFor: 'none' });
     // 06:00 local time asked, but NJ only from 08:00
-    expect(decideSendTime(at('2026-06-16T09:00:00Z'), loc, w, 360)).toEqual({ notBefore: at('2026-06-16T12:00:00Z'), waitFor: 'quiet_hours' });
+    const early = at('2026-06-16T09:00:00Z');
+    expect(decideSendTime(early, loc, w, { minutes: 360, anchorMs: early })).toEqual({ notBefore: at('2026-06-16T12:00:00Z'), waitFor: 'quiet_hours' });
   });
 });

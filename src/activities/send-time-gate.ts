@@ -1,0 +1,57 @@
+import { parseCampaignControls } from '../domain/campaign-controls.js';
+import type { CampaignControls } from '../domain/campaign-controls.js';
+import { decideSendTime, effectiveSendWindow } from '../domain/quiet-hours.js';
+import { resolveRecipientLocation } from '../domain/recipient-time-zone.js';
+import type { Db } from '../db/connection.js';
+import { recipientLocations, setNotBefore, startSendingClock } from '../db/campaign-controls-repository.js';
+
+/** The gate's verdict on a set of queued messages at one instant. */
+export interface SendTimeVerdict {
+  /** May be sent now. */
+  due: Set<string>;
+  /** Must wait: message id → earliest instant (epoch ms). They stay `queued`. */
+  deferred: Map<string, number>;
+  /** Cannot be sent before the campaign's validity ends: to be `suppressed` (`quiet_hours`). */
+  expired: Set<string>;
+}
+
+/** Decides, at send time, which queued messages of one campaign may go now (quiet hours, local-time scheduling, validity). */
+export interface SendTimeGate {
+  controls: CampaignControls;
+  /** Epoch ms after which nothing of this campaign may be sent; Infinity without a validity period. */
+  validUntilMs: number;
+  check(messageIds: string[], nowMs: number): Promise<SendTimeVerdict>;
+}
+
+/**
+ * Builds the gate of a campaign: stamps the campaign's sending start (first call, by the activities'
+ * clock `now`) and reads its controls. Each check resolves the recipients' zones (contact zone, else
+ * area code, else country), applies the effective window (country default or campaign override,
+ * narrowed by binding US/IN rules) and records `not_before` of deferred messages.
+ */
+export async function openSendTimeGate(db: Db, campaignId: string, now: Date): Promise<SendTimeGate> {
+  const row = await startSendingClock(db, campaignId, now);
+  const controls = parseCampaignControls(row.settings);
+  const startedMs = (row.sending_started_at ?? now).getTime();
+  const validUntilMs = controls.validityMs !== undefined ? startedMs + controls.validityMs : Number.POSITIVE_INFINITY;
+  const sendAt = controls.sendAtLocalMinutes !== undefined ? { minutes: controls.sendAtLocalMinutes, anchorMs: startedMs } : undefined;
+  return {
+    controls,
+    validUntilMs,
+    async check(messageIds, nowMs) {
+      const verdict: SendTimeVerdict = { due: new Set(), deferred: new Map(), expired: new Set() };
+      for (const r of await recipientLocations(db, messageIds)) {
+        const location = resolveRecipientLocation({ e164: r.to_e164, country: r.country, timeZone: r.time_zone });
+        const { notBefore } = decideSendTime(nowMs, location, effectiveSendWindow(location, controls.windowOverride), sendAt);
+        if (notBefore <= nowMs) verdict.due.add(r.id);
+        else if (notBefore >= validUntilMs) verdict.expired.add(r.id);
+        else verdict.deferred.set(r.id, notBefore);
+      }
+      await setNotBefore(
+        db,
+        [...verdict.deferred].map(([id, t]) => ({ id, notBefore: new Date(t) })),
+      );
+      return verdict;
+    },
+  };
+}
