@@ -179,7 +179,10 @@ export function createBatchActivities(deps: ActivityDeps) {
         // Quiet hours and local-time scheduling, in the recipient's zone, by the injected clock.
         const nowMs = clock().getTime();
         const verdict = await gate.check(chunk.filter((m) => !notOptedIn.has(m.id)).map((m) => m.id), nowMs);
-        for (const id of verdict.expired) records.push({ id, status: 'suppressed', reason: 'quiet_hours', errorText: 'quiet hours until after the campaign validity period' });
+        for (const [id, reason] of verdict.expired) {
+          const why = reason === 'quiet_hours' ? 'quiet hours' : 'its local send time';
+          records.push({ id, status: 'suppressed', reason, errorText: `${why} would end after the campaign validity period` });
+        }
         for (const t of verdict.deferred.values()) nextRelease = Math.min(nextRelease, t);
         deferredCount += verdict.deferred.size;
         const claimed = new Set(await claimMessages(db, chunk.filter((m) => verdict.due.has(m.id)).map((m) => m.id)));

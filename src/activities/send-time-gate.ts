@@ -11,8 +11,11 @@ export interface SendTimeVerdict {
   due: Set<string>;
   /** Must wait: message id → earliest instant (epoch ms). They stay `queued`. */
   deferred: Map<string, number>;
-  /** Cannot be sent before the campaign's validity ends: to be `suppressed` (`quiet_hours`). */
-  expired: Set<string>;
+  /**
+   * Cannot be sent before the campaign's validity ends: to be `suppressed` with this reason
+   * (`quiet_hours` when quiet hours held it, `expired` when its local send time is past the validity).
+   */
+  expired: Map<string, 'quiet_hours' | 'expired'>;
 }
 
 /** Decides, at send time, which queued messages of one campaign may go now (quiet hours, local-time scheduling, validity). */
@@ -39,12 +42,12 @@ export async function openSendTimeGate(db: Db, campaignId: string, now: Date): P
     controls,
     validUntilMs,
     async check(messageIds, nowMs) {
-      const verdict: SendTimeVerdict = { due: new Set(), deferred: new Map(), expired: new Set() };
+      const verdict: SendTimeVerdict = { due: new Set(), deferred: new Map(), expired: new Map() };
       for (const r of await recipientLocations(db, messageIds)) {
         const location = resolveRecipientLocation({ e164: r.to_e164, country: r.country, timeZone: r.time_zone });
-        const { notBefore } = decideSendTime(nowMs, location, effectiveSendWindow(location, controls.windowOverride), sendAt);
+        const { notBefore, waitFor } = decideSendTime(nowMs, location, effectiveSendWindow(location, controls.windowOverride), sendAt);
         if (notBefore <= nowMs) verdict.due.add(r.id);
-        else if (notBefore >= validUntilMs) verdict.expired.add(r.id);
+        else if (notBefore >= validUntilMs) verdict.expired.set(r.id, waitFor === 'local_time' ? 'expired' : 'quiet_hours');
         else verdict.deferred.set(r.id, notBefore);
       }
       await setNotBefore(
