@@ -22,3 +22,35 @@ CREATE TABLE sender_pacing (
 -- Frequency cap: marketing messages sent to a contact within a period, across campaigns.
 CREATE INDEX messages_contact_submitted ON messages (contact_id, submitted_at)
   WHERE submitted_at IS NOT NULL;
+
+-- Reserves send instants for a run of messages on every pacing key at once (sender, connection,
+-- account): message i goes at t_i = greatest(now, next_at of every key) and charges each key
+-- segments_i × its interval. One call per group of messages, under row locks taken in key order, so
+-- concurrent workers interleave without ever sharing an instant.
+CREATE FUNCTION reserve_send_instants(keys text[], interval_ms double precision[], segments integer[], now_ms double precision)
+RETURNS double precision[] LANGUAGE plpgsql AS $$
+DECLARE
+  nexts double precision[];
+  result double precision[] := '{}';
+  t double precision;
+  i integer;
+  k integer;
+BEGIN
+  INSERT INTO sender_pacing (sender_key) SELECT unnest(keys) ON CONFLICT DO NOTHING;
+  PERFORM 1 FROM sender_pacing WHERE sender_key = ANY (keys) ORDER BY sender_key FOR UPDATE;
+  SELECT array_agg(p.next_at_ms ORDER BY u.ord) INTO nexts
+    FROM unnest(keys) WITH ORDINALITY AS u(key, ord) JOIN sender_pacing p ON p.sender_key = u.key;
+  FOR i IN 1 .. coalesce(array_length(segments, 1), 0) LOOP
+    t := now_ms;
+    FOR k IN 1 .. array_length(keys, 1) LOOP
+      t := greatest(t, nexts[k]);
+    END LOOP;
+    result := result || t;
+    FOR k IN 1 .. array_length(keys, 1) LOOP
+      nexts[k] := t + segments[i] * interval_ms[k];
+    END LOOP;
+  END LOOP;
+  UPDATE sender_pacing p SET next_at_ms = u.n, updated_at = now()
+    FROM unnest(keys, nexts) AS u(key, n) WHERE p.sender_key = u.key;
+  RETURN result;
+END $$;

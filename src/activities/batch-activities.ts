@@ -21,6 +21,7 @@ import type { DlrSignalEvent } from '../workflows/send-batch-workflow.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { TemplateRenderer } from './template-renderer.js';
 import { openSendTimeGate } from './send-time-gate.js';
+import { openSendPacer, waitUntil } from './send-pacer.js';
 
 /** A message's state as the batch workflow tracks it. */
 export type BatchMessageState = MessageStateRow;
@@ -157,6 +158,7 @@ export function createBatchActivities(deps: ActivityDeps) {
       let retryAfterMs: number | undefined;
       let done = 0;
       const gate = await openSendTimeGate(db, input.campaignId, clock());
+      const pacer = await openSendPacer(db, { account_id: connection.accountId, connection_id: campaign.connection_id, sender: campaign.sender });
       let nextRelease = Number.POSITIVE_INFINITY;
       let deferredCount = 0;
 
@@ -189,46 +191,70 @@ export function createBatchActivities(deps: ActivityDeps) {
         const toSend = chunk.filter((m) => claimed.has(m.id));
         let authFailure: string | undefined;
         const notSent: string[] = [];
-        await mapLimit(toSend, deps.sendConcurrency ?? 32, async (m) => {
-          // Pause/cancel: claimed but not yet called messages go back to queued, untouched.
+        // Sender/connection/account MPS: instants reserved in PostgreSQL for a group at a time (about
+        // half a second of traffic), shared with every other worker; each send waits for its instant.
+        // A send woken too late (event-loop stall) gives its instant up and is re-reserved: sending it
+        // anyway would bunch it with the next instants and overrun a 1 s window.
+        const pending = [...toSend];
+        while (pending.length > 0) {
           if (ctx.cancellationSignal.aborted) {
-            notSent.push(m.id);
-            return;
+            notSent.push(...pending.splice(0).map((m) => m.id));
+            break;
           }
-          ctx.heartbeat({ done });
-          const res = await adapter.send({ messageId: m.id, from: m.sender, to: m.to_e164, body: m.body, dlrUrl, moUrl });
-          switch (res.outcome) {
-            case 'accepted':
-              acceptedProviderIds.push(res.providerMessageId);
-              records.push({ id: m.id, status: 'submitted', providerMessageId: res.providerMessageId, providerStatus: res.providerStatus ?? null });
-              break;
-            case 'rejected':
-              records.push({ id: m.id, status: 'rejected', reason: res.reason, errorCode: res.errorCode ?? null, errorText: res.errorText ?? null });
-              // The provider says this number opted out (Twilio 21610, Telnyx 40300…): authoritative
-              // evidence for our own ledger (providers.md §9.8), so no campaign tries it again.
-              if (res.reason === 'opted_out' && m.contact_id) {
-                providerOptOuts.push({
-                  accountId: m.account_id,
-                  contactId: m.contact_id,
-                  phoneE164: m.to_e164,
-                  status: 'opted_out',
-                  source: 'provider',
-                  occurredAt: new Date(),
-                  proof: { connection_id: connection.id, message_id: m.id, error_code: res.errorCode ?? null },
-                  dedupeKey: `provider:${m.id}`,
-                });
+          const group = pending.splice(0, pacer.groupSize);
+          const instants = pacer.paced ? await pacer.reserve(group.map((m) => Math.max(1, m.segments)), clock().getTime()) : [];
+          const sendAt = new Map(group.map((m, k) => [m.id, instants[k]]));
+          const late: typeof group = [];
+          await mapLimit(group, deps.sendConcurrency ?? 32, async (m) => {
+            const at = sendAt.get(m.id);
+            if (at !== undefined) {
+              await waitUntil(at, clock, ctx.cancellationSignal);
+              if (!ctx.cancellationSignal.aborted && clock().getTime() - at > pacer.lateAfterMs) {
+                late.push(m);
+                return;
               }
-              break;
-            case 'retry':
-              retryLater.push(m.id);
-              retryAfterMs = Math.max(retryAfterMs ?? 0, res.retryAfterMs ?? 0);
-              break;
-            case 'auth_failed':
-              retryLater.push(m.id);
-              authFailure = res.errorText;
-              break;
-          }
-        });
+            }
+            // Pause/cancel: claimed but not yet called messages go back to queued, untouched.
+            if (ctx.cancellationSignal.aborted) {
+              notSent.push(m.id);
+              return;
+            }
+            ctx.heartbeat({ done });
+            const res = await adapter.send({ messageId: m.id, from: m.sender, to: m.to_e164, body: m.body, dlrUrl, moUrl });
+            switch (res.outcome) {
+              case 'accepted':
+                acceptedProviderIds.push(res.providerMessageId);
+                records.push({ id: m.id, status: 'submitted', providerMessageId: res.providerMessageId, providerStatus: res.providerStatus ?? null });
+                break;
+              case 'rejected':
+                records.push({ id: m.id, status: 'rejected', reason: res.reason, errorCode: res.errorCode ?? null, errorText: res.errorText ?? null });
+                // The provider says this number opted out (Twilio 21610, Telnyx 40300…): authoritative
+                // evidence for our own ledger (providers.md §9.8), so no campaign tries it again.
+                if (res.reason === 'opted_out' && m.contact_id) {
+                  providerOptOuts.push({
+                    accountId: m.account_id,
+                    contactId: m.contact_id,
+                    phoneE164: m.to_e164,
+                    status: 'opted_out',
+                    source: 'provider',
+                    occurredAt: new Date(),
+                    proof: { connection_id: connection.id, message_id: m.id, error_code: res.errorCode ?? null },
+                    dedupeKey: `provider:${m.id}`,
+                  });
+                }
+                break;
+              case 'retry':
+                retryLater.push(m.id);
+                retryAfterMs = Math.max(retryAfterMs ?? 0, res.retryAfterMs ?? 0);
+                break;
+              case 'auth_failed':
+                retryLater.push(m.id);
+                authFailure = res.errorText;
+                break;
+            }
+          });
+          pending.unshift(...late);
+        }
         await recordSubmits(db, records);
         await appendConsentEvents(db, providerOptOuts.splice(0));
         await releaseMessages(db, [...retryLater, ...notSent]);
