@@ -54,3 +54,7 @@ BEGIN
     FROM unnest(keys, nexts) AS u(key, n) WHERE p.sender_key = u.key;
   RETURN result;
 END $$;
+
+-- A/B winner mode: the decision (metric, winner, why, per-variant figures of the test share), written
+-- once by the pickAbWinner activity before the rest of the audience is sent the winner.
+ALTER TABLE campaigns ADD COLUMN ab_result jsonb;

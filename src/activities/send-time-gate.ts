@@ -2,6 +2,7 @@ import { parseCampaignControls } from '../domain/campaign-controls.js';
 import type { CampaignControls } from '../domain/campaign-controls.js';
 import { decideSendTime, effectiveSendWindow } from '../domain/quiet-hours.js';
 import { resolveRecipientLocation } from '../domain/recipient-time-zone.js';
+import { ANY_TIME } from '../domain/send-window.js';
 import type { Db } from '../db/connection.js';
 import { recipientLocations, setNotBefore, startSendingClock } from '../db/campaign-controls-repository.js';
 
@@ -21,6 +22,8 @@ export interface SendTimeVerdict {
 /** Decides, at send time, which queued messages of one campaign may go now (quiet hours, local-time scheduling, validity). */
 export interface SendTimeGate {
   controls: CampaignControls;
+  /** Whether quiet hours apply (false only for a sandbox connection that did not opt in). */
+  quietHours: boolean;
   /** Epoch ms after which nothing of this campaign may be sent; Infinity without a validity period. */
   validUntilMs: number;
   check(messageIds: string[], nowMs: number): Promise<SendTimeVerdict>;
@@ -31,21 +34,28 @@ export interface SendTimeGate {
  * clock `now`) and reads its controls. Each check resolves the recipients' zones (contact zone, else
  * area code, else country), applies the effective window (country default or campaign override,
  * narrowed by binding US/IN rules) and records `not_before` of deferred messages.
+ *
+ * The loopback sandbox provider never reaches a handset, so its connections skip quiet hours unless
+ * their config says `quiet_hours: true` (demo, benchmarks and tests then run at any hour); every real
+ * provider's connection always applies them.
  */
 export async function openSendTimeGate(db: Db, campaignId: string, now: Date): Promise<SendTimeGate> {
   const row = await startSendingClock(db, campaignId, now);
   const controls = parseCampaignControls(row.settings);
   const startedMs = (row.sending_started_at ?? now).getTime();
   const validUntilMs = controls.validityMs !== undefined ? startedMs + controls.validityMs : Number.POSITIVE_INFINITY;
+  const quietHours = row.provider !== 'sandbox' || row.connection_quiet_hours === true;
   const sendAt = controls.sendAtLocalMinutes !== undefined ? { minutes: controls.sendAtLocalMinutes, anchorMs: startedMs } : undefined;
   return {
     controls,
+    quietHours,
     validUntilMs,
     async check(messageIds, nowMs) {
       const verdict: SendTimeVerdict = { due: new Set(), deferred: new Map(), expired: new Map() };
       for (const r of await recipientLocations(db, messageIds)) {
         const location = resolveRecipientLocation({ e164: r.to_e164, country: r.country, timeZone: r.time_zone });
-        const { notBefore, waitFor } = decideSendTime(nowMs, location, effectiveSendWindow(location, controls.windowOverride), sendAt);
+        const window = quietHours ? effectiveSendWindow(location, controls.windowOverride) : ANY_TIME;
+        const { notBefore, waitFor } = decideSendTime(nowMs, location, window, sendAt);
         if (notBefore <= nowMs) verdict.due.add(r.id);
         else if (notBefore >= validUntilMs) verdict.expired.set(r.id, waitFor === 'local_time' ? 'expired' : 'quiet_hours');
         else verdict.deferred.set(r.id, notBefore);

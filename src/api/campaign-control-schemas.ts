@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { InvalidSendWindowError, parseDailyWindow } from '../domain/send-window.js';
+import { ValidationError } from './api-error.js';
 
 /**
  * The campaign-control fields of `settings` on `POST /v1/campaigns` (quiet hours, validity,
@@ -44,7 +45,35 @@ export const CampaignControlSettingsShape = {
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time of day HH:MM')
     .optional()
     .openapi({ description: 'Send at this time of day in each recipient’s own time zone (then quiet hours apply).', example: '10:00' }),
+  ab_winner: z
+    .strictObject({
+      test_share: z.number().gt(0).max(0.9).openapi({ description: 'Share of the audience in the test, rounded up to whole batches.', example: 0.2 }),
+      wait_seconds: z.number().int().min(1).max(604_800).openapi({ description: 'Wait after the test batches are final before picking.', example: 3600 }),
+      metric: z.enum(['delivery_rate', 'reply_rate', 'click_rate']),
+    })
+    .optional()
+    .openapi({
+      description:
+        'Winner mode: send the variants to a test share, wait, pick the best by the metric, send it to the rest. ' +
+        'Needs at least two variants. `click_rate` is refused (422) until click tracking is available.',
+    }),
 };
 
 /** The control keys shown back in a campaign's `settings`. */
-export const CAMPAIGN_CONTROL_SETTINGS = ['quiet_hours_window', 'validity_seconds', 'start_at', 'send_at_local_time'] as const;
+export const CAMPAIGN_CONTROL_SETTINGS = ['quiet_hours_window', 'validity_seconds', 'start_at', 'send_at_local_time', 'ab_winner'] as const;
+
+/**
+ * Rules of winner mode that span fields: at least two variants; `click_rate` is refused until click
+ * tracking exists (link tracking is another module's work).
+ * @throws {ValidationError} (422) naming `settings.ab_winner…`.
+ */
+export function checkAbWinnerSettings(body: { variants: unknown[]; settings: { ab_winner?: { metric: string } | undefined } }): void {
+  const ab = body.settings.ab_winner;
+  if (!ab) return;
+  if (body.variants.length < 2) {
+    throw new ValidationError([{ field: 'settings.ab_winner', reason: 'winner mode needs at least two variants' }]);
+  }
+  if (ab.metric === 'click_rate') {
+    throw new ValidationError([{ field: 'settings.ab_winner.metric', reason: 'click_rate is not available: clicks are not tracked yet; use delivery_rate or reply_rate' }]);
+  }
+}

@@ -13,6 +13,10 @@ export interface CampaignControlsRow {
   settings: Record<string, unknown>;
   /** When sending began by the activities' clock; null before the first batch sends. */
   sending_started_at: Date | null;
+  /** The campaign connection's provider (`sandbox`, `twilio`…). */
+  provider: string;
+  /** The connection's `config.quiet_hours` flag (opts a sandbox connection into quiet hours). */
+  connection_quiet_hours: boolean | null;
 }
 
 /**
@@ -21,9 +25,10 @@ export interface CampaignControlsRow {
  */
 export async function startSendingClock(db: Db, campaignId: string, now: Date): Promise<CampaignControlsRow> {
   const r = await sql<CampaignControlsRow>`
-    UPDATE campaigns SET sending_started_at = coalesce(sending_started_at, ${now})
-    WHERE id = ${campaignId}
-    RETURNING settings, sending_started_at`.execute(db);
+    UPDATE campaigns c SET sending_started_at = coalesce(c.sending_started_at, ${now})
+    FROM provider_connections pc
+    WHERE c.id = ${campaignId} AND pc.id = c.connection_id
+    RETURNING c.settings, c.sending_started_at, pc.provider, (pc.config->>'quiet_hours')::boolean AS connection_quiet_hours`.execute(db);
   const row = r.rows[0];
   if (!row) throw new Error(`campaign ${campaignId} not found`);
   return row;

@@ -18,6 +18,8 @@ export interface CampaignControlSettings {
   start_at?: string;
   /** `"HH:MM"`: send at this local time of day in each recipient's zone. */
   send_at_local_time?: string;
+  /** A/B winner mode (see CampaignRunOptions.abWinner). */
+  ab_winner?: { test_share: number; wait_seconds: number; metric: 'delivery_rate' | 'reply_rate' | 'click_rate' };
 }
 
 /** Parsed {@link CampaignControlSettings}. */

@@ -17,6 +17,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/create-activities.js';
 import type { CampaignStats } from '../activities/campaign-activities.js';
 import type { MessageCounts } from '../domain/message-counts.js';
+import type { AbMetric } from '../domain/ab-winner.js';
 import { addMessageCounts, emptyMessageCounts } from '../domain/message-counts.js';
 import { CampaignStatusKey, MessagesFinalKey, AudienceSizeKey } from './search-attributes.js';
 import {
@@ -57,6 +58,12 @@ export interface CampaignRunOptions {
    * audience (cancel during the wait ends the campaign with nothing sent).
    */
   startAt?: number;
+  /**
+   * A/B winner mode: send the first `testShare` of the audience (rounded up to whole batches), wait
+   * until those batches are final, then `waitMs` more (durable timer), pick the winner by `metric`
+   * and send it to the rest.
+   */
+  abWinner?: { testShare: number; waitMs: number; metric: AbMetric };
 }
 
 /** Everything a run hands to the next through continue-as-new. */
@@ -75,6 +82,9 @@ export interface CampaignCarry {
   paused: boolean;
   canceled: boolean;
   runs: number;
+  /** Winner mode: batches of the test share, and the decision once made. */
+  abTestBatches?: number;
+  abWinner?: { winner: string; reason: string };
 }
 
 export interface CampaignWorkflowInput {
@@ -97,6 +107,8 @@ export interface CampaignProgress {
   counts: MessageCounts;
   /** Continue-as-new runs so far. */
   runs: number;
+  /** Winner mode: the winning variant and why, once picked. */
+  abWinner?: { winner: string; reason: string };
 }
 
 export const pauseCampaignSignal = defineSignal('pause');
@@ -104,7 +116,7 @@ export const resumeCampaignSignal = defineSignal('resume');
 export const cancelCampaignSignal = defineSignal('cancel');
 export const campaignProgressQuery = defineQuery<CampaignProgress>('progress');
 
-const { startCampaign, finishCampaign, suppressUnstarted, setCampaignStatus } = proxyActivities<Activities>({
+const { startCampaign, finishCampaign, suppressUnstarted, setCampaignStatus, pickAbWinner } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '1s', maximumInterval: '30s', backoffCoefficient: 2 },
 });
@@ -165,6 +177,9 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       paused: false,
       canceled: canceledBeforeStart,
       runs: 0,
+      ...(options.abWinner
+        ? { abTestBatches: Math.max(1, Math.ceil(Math.ceil(audienceSize * options.abWinner.testShare) / options.batchSize)) }
+        : {}),
     };
     upsertSearchAttributes([
       { key: AudienceSizeKey, value: audienceSize },
@@ -194,6 +209,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     batchesFailed: carry.failedBatches ?? 0,
     counts: carry.counts,
     runs: carry.runs,
+    ...(carry.abWinner ? { abWinner: carry.abWinner } : {}),
   });
 
   const forEachChild = async (signal: typeof pauseBatchSignal | typeof resumeBatchSignal | typeof cancelBatchSignal) => {
@@ -236,8 +252,28 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     workflowInfo().continueAsNewSuggested ||
     (options.continueAsNewAfterBatches !== undefined && startedThisRun >= options.continueAsNewAfterBatches);
 
+  // Winner mode: once the test share's batches are all final, wait the configured time (replies,
+  // late receipts), then pick the winner; the batches after it are prepared with the winner.
+  const ab = options.abWinner;
+  const pickWinnerIfDue = async () => {
+    if (!ab || carry.abWinner || carry.canceled || carry.abTestBatches === undefined) return;
+    if (carry.nextBatchNo <= carry.abTestBatches) return;
+    await condition(() => carry.canceled || inFlight.size === 0);
+    if (carry.canceled) return;
+    await condition(() => carry.canceled, ab.waitMs);
+    if (carry.canceled) return;
+    const decided = await pickAbWinner({
+      campaignId,
+      metric: ab.metric,
+      testSeqTo: Math.min(carry.abTestBatches * options.batchSize, carry.audienceSize),
+    });
+    carry.abWinner = { winner: decided.winner, reason: decided.reason };
+  };
+
   let lastReportedFinal = carry.counts.total;
   while (!carry.canceled && carry.nextBatchNo <= carry.totalBatches) {
+    await pickWinnerIfDue();
+    if (carry.canceled) break;
     await condition(
       () => carry.canceled || (!carry.paused && sending.size < options.maxConcurrentBatches && inFlight.size < maxOpen),
     );
@@ -290,6 +326,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   }
 
   await condition(() => inFlight.size === 0 || shouldContinueAsNew());
+  if (inFlight.size === 0) await pickWinnerIfDue(); // the whole audience was the test share
   if (inFlight.size > 0) {
     await condition(allHandlersFinished);
     return continueAsNew<typeof campaignWorkflow>({

@@ -28,3 +28,15 @@ export async function seedLocatedContacts(
 export function numbersInAreaCode(npa: string, n: number, from = 0): string[] {
   return Array.from({ length: n }, (_, i) => `+1${npa}555${String(1000 + from + i).padStart(4, '0')}`);
 }
+
+/**
+ * Opts the stack's sandbox connection into quiet hours (`config.quiet_hours = true`): sandbox
+ * connections skip them otherwise, since the loopback provider never reaches a handset.
+ */
+export async function enforceQuietHoursOnSandbox(db: Db, connectionId: string): Promise<void> {
+  await db
+    .updateTable('provider_connections')
+    .set((eb) => ({ config: eb.fn<Record<string, unknown>>('jsonb_set', [eb.ref('config'), eb.val('{quiet_hours}'), eb.val('true')]) }))
+    .where('id', '=', connectionId)
+    .execute();
+}

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
-import { numbersInAreaCode, seedLocatedContacts } from '../helpers/seed-located-contacts.js';
+import { enforceQuietHoursOnSandbox, numbersInAreaCode, seedLocatedContacts } from '../helpers/seed-located-contacts.js';
 
 /** An activity clock that reads `fakeIso` now and runs at real speed; `realOf` maps a fake instant back to real time. */
 function shiftedClock(fakeIso: string) {
@@ -28,6 +28,7 @@ describe('quiet hours through the API on a real campaign', () => {
     // Tuesday 16 June 2026, 07:59:52 EDT in New Jersey (06:59 CDT in Texas, whose window opens at 09:00).
     const clock = shiftedClock('2026-06-16T11:59:52Z');
     stack = await startTestStack({ activityClock: clock.now, sandbox: { outcomes: { delivered: 1 } } });
+    await enforceQuietHoursOnSandbox(stack.db, stack.connectionId);
     const nj = numbersInAreaCode('201', 30);
     const tx = numbersInAreaCode('214', 20);
     await seedLocatedContacts(stack.db, stack.accountId, [...nj, ...tx]);
@@ -54,6 +55,7 @@ describe('quiet hours through the API on a real campaign', () => {
   it('20:59 in New Jersey is already quiet (state 20:00), 20:59 in Washington DC is not (federal 21:00)', async () => {
     const clock = shiftedClock('2026-06-16T00:59:00Z'); // Monday 15 June 2026 20:59 EDT
     stack = await startTestStack({ activityClock: clock.now, sandbox: { outcomes: { delivered: 1 } } });
+    await enforceQuietHoursOnSandbox(stack.db, stack.connectionId);
     const nj = numbersInAreaCode('973', 10);
     const dc = numbersInAreaCode('202', 10);
     await seedLocatedContacts(stack.db, stack.accountId, [...nj, ...dc]);
@@ -63,9 +65,20 @@ describe('quiet hours through the API on a real campaign', () => {
     expect(campaign.stats.totals.reasons['quiet_hours']).toBe(10);
   });
 
+  it('a sandbox connection that did not opt in skips quiet hours (the loopback provider reaches no handset)', async () => {
+    const clock = shiftedClock('2026-06-16T00:59:00Z'); // 20:59 EDT
+    stack = await startTestStack({ activityClock: clock.now, sandbox: { outcomes: { delivered: 1 } } });
+    const nj = numbersInAreaCode('973', 5);
+    await seedLocatedContacts(stack.db, stack.accountId, nj);
+    const id = await stack.createCampaign({ batch_size: 50, dlr_timeout_seconds: 30, flush_interval_ms: 300 }, BODY);
+    const campaign = await stack.waitForCampaign(id, 60_000);
+    expect(campaign.stats.totals.delivered).toBe(5);
+  });
+
   it('a campaign window override narrows the send time; a bad window is a 422 naming the field', async () => {
     const clock = shiftedClock('2026-06-16T13:59:55Z'); // 09:59:55 EDT; override 10:00-18:00
     stack = await startTestStack({ activityClock: clock.now, sandbox: { outcomes: { delivered: 1 } } });
+    await enforceQuietHoursOnSandbox(stack.db, stack.connectionId);
     const ny = numbersInAreaCode('212', 5);
     await seedLocatedContacts(stack.db, stack.accountId, ny);
     const bad = await stack.call<{ errors?: { field: string }[] }>('POST', '/v1/campaigns', {
