@@ -46,6 +46,13 @@ export interface SendMessagesResult {
   deferred?: number;
 }
 
+/** Error text of messages the send-time gate suppresses. */
+const SUPPRESSED_BECAUSE = {
+  quiet_hours: 'quiet hours would end after the campaign validity period',
+  expired: 'its local send time would come after the campaign validity period',
+  frequency_cap: 'the contact already got the most messages the frequency cap allows in its period',
+} as const;
+
 /** Messages claimed and sent per round: consent re-check, claim, provider calls, record. */
 const SEND_CHUNK = 200;
 
@@ -181,10 +188,7 @@ export function createBatchActivities(deps: ActivityDeps) {
         // Quiet hours and local-time scheduling, in the recipient's zone, by the injected clock.
         const nowMs = clock().getTime();
         const verdict = await gate.check(chunk.filter((m) => !notOptedIn.has(m.id)).map((m) => m.id), nowMs);
-        for (const [id, reason] of verdict.expired) {
-          const why = reason === 'quiet_hours' ? 'quiet hours' : 'its local send time';
-          records.push({ id, status: 'suppressed', reason, errorText: `${why} would end after the campaign validity period` });
-        }
+        for (const [id, reason] of verdict.suppress) records.push({ id, status: 'suppressed', reason, errorText: SUPPRESSED_BECAUSE[reason] });
         for (const t of verdict.deferred.values()) nextRelease = Math.min(nextRelease, t);
         deferredCount += verdict.deferred.size;
         const claimed = new Set(await claimMessages(db, chunk.filter((m) => verdict.due.has(m.id)).map((m) => m.id)));

@@ -4,7 +4,7 @@ import { decideSendTime, effectiveSendWindow } from '../domain/quiet-hours.js';
 import { resolveRecipientLocation } from '../domain/recipient-time-zone.js';
 import { ANY_TIME } from '../domain/send-window.js';
 import type { Db } from '../db/connection.js';
-import { recipientLocations, setNotBefore, startSendingClock } from '../db/campaign-controls-repository.js';
+import { overFrequencyCap, recipientLocations, setNotBefore, startSendingClock } from '../db/campaign-controls-repository.js';
 
 /** The gate's verdict on a set of queued messages at one instant. */
 export interface SendTimeVerdict {
@@ -13,13 +13,14 @@ export interface SendTimeVerdict {
   /** Must wait: message id → earliest instant (epoch ms). They stay `queued`. */
   deferred: Map<string, number>;
   /**
-   * Cannot be sent before the campaign's validity ends: to be `suppressed` with this reason
-   * (`quiet_hours` when quiet hours held it, `expired` when its local send time is past the validity).
+   * Never to be sent: `suppressed` with this reason — `quiet_hours` when quiet hours hold it past the
+   * campaign's validity, `expired` when its local send time is past the validity, `frequency_cap`
+   * when the contact already got the most messages allowed in the cap's period.
    */
-  expired: Map<string, 'quiet_hours' | 'expired'>;
+  suppress: Map<string, 'quiet_hours' | 'expired' | 'frequency_cap'>;
 }
 
-/** Decides, at send time, which queued messages of one campaign may go now (quiet hours, local-time scheduling, validity). */
+/** Decides, at send time, which queued messages of one campaign may go now (quiet hours, local-time scheduling, validity, frequency cap). */
 export interface SendTimeGate {
   controls: CampaignControls;
   /** Whether quiet hours apply (false only for a sandbox connection that did not opt in). */
@@ -51,14 +52,21 @@ export async function openSendTimeGate(db: Db, campaignId: string, now: Date): P
     quietHours,
     validUntilMs,
     async check(messageIds, nowMs) {
-      const verdict: SendTimeVerdict = { due: new Set(), deferred: new Map(), expired: new Map() };
+      const verdict: SendTimeVerdict = { due: new Set(), deferred: new Map(), suppress: new Map() };
       for (const r of await recipientLocations(db, messageIds)) {
         const location = resolveRecipientLocation({ e164: r.to_e164, country: r.country, timeZone: r.time_zone });
         const window = quietHours ? effectiveSendWindow(location, controls.windowOverride) : ANY_TIME;
         const { notBefore, waitFor } = decideSendTime(nowMs, location, window, sendAt);
         if (notBefore <= nowMs) verdict.due.add(r.id);
-        else if (notBefore >= validUntilMs) verdict.expired.set(r.id, waitFor === 'local_time' ? 'expired' : 'quiet_hours');
+        else if (notBefore >= validUntilMs) verdict.suppress.set(r.id, waitFor === 'local_time' ? 'expired' : 'quiet_hours');
         else verdict.deferred.set(r.id, notBefore);
+      }
+      const cap = controls.frequencyCap;
+      if (cap && verdict.due.size > 0) {
+        for (const id of await overFrequencyCap(db, [...verdict.due], cap.max, new Date(nowMs - cap.periodMs))) {
+          verdict.due.delete(id);
+          verdict.suppress.set(id, 'frequency_cap');
+        }
       }
       await setNotBefore(
         db,

@@ -45,6 +45,18 @@ export const CampaignControlSettingsShape = {
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time of day HH:MM')
     .optional()
     .openapi({ description: 'Send at this time of day in each recipient’s own time zone (then quiet hours apply).', example: '10:00' }),
+  frequency_cap: z
+    .strictObject({
+      max_messages: z.number().int().min(1).max(1000),
+      period_seconds: z.number().int().min(1).max(31_536_000),
+    })
+    .optional()
+    .openapi({
+      description:
+        'At most `max_messages` marketing messages per contact per `period_seconds`, counted across campaigns; ' +
+        'the rest are `suppressed` with reason `frequency_cap`.',
+      example: { max_messages: 3, period_seconds: 604800 },
+    }),
   ab_winner: z
     .strictObject({
       test_share: z.number().gt(0).max(0.9).openapi({ description: 'Share of the audience in the test, rounded up to whole batches.', example: 0.2 }),
@@ -60,7 +72,7 @@ export const CampaignControlSettingsShape = {
 };
 
 /** The control keys shown back in a campaign's `settings`. */
-export const CAMPAIGN_CONTROL_SETTINGS = ['quiet_hours_window', 'validity_seconds', 'start_at', 'send_at_local_time', 'ab_winner'] as const;
+export const CAMPAIGN_CONTROL_SETTINGS = ['quiet_hours_window', 'validity_seconds', 'start_at', 'send_at_local_time', 'frequency_cap', 'ab_winner'] as const;
 
 /**
  * Rules of winner mode that span fields: at least two variants; `click_rate` is refused until click

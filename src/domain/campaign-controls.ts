@@ -18,6 +18,8 @@ export interface CampaignControlSettings {
   start_at?: string;
   /** `"HH:MM"`: send at this local time of day in each recipient's zone. */
   send_at_local_time?: string;
+  /** At most `max_messages` marketing messages per contact per `period_seconds`, across campaigns. */
+  frequency_cap?: { max_messages: number; period_seconds: number };
   /** A/B winner mode (see CampaignRunOptions.abWinner). */
   ab_winner?: { test_share: number; wait_seconds: number; metric: 'delivery_rate' | 'reply_rate' | 'click_rate' };
 }
@@ -29,6 +31,8 @@ export interface CampaignControls {
   validityMs: number | undefined;
   /** Minutes since local midnight; undefined = as soon as allowed. */
   sendAtLocalMinutes: number | undefined;
+  /** Frequency cap: `max` messages per `periodMs` per contact; undefined = none. */
+  frequencyCap: { max: number; periodMs: number } | undefined;
 }
 
 /**
@@ -42,5 +46,6 @@ export function parseCampaignControls(settings: Record<string, unknown>): Campai
     windowOverride: s.quiet_hours_window ? everyDay(parseDailyWindow(s.quiet_hours_window)) : undefined,
     validityMs: typeof s.validity_seconds === 'number' ? s.validity_seconds * 1000 : undefined,
     sendAtLocalMinutes: s.send_at_local_time ? parseTimeOfDay(s.send_at_local_time) : undefined,
+    frequencyCap: s.frequency_cap ? { max: s.frequency_cap.max_messages, periodMs: s.frequency_cap.period_seconds * 1000 } : undefined,
   };
 }

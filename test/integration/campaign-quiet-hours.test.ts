@@ -4,10 +4,18 @@ import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
 import { enforceQuietHoursOnSandbox, numbersInAreaCode, seedLocatedContacts } from '../helpers/seed-located-contacts.js';
 
-/** An activity clock that reads `fakeIso` now and runs at real speed; `realOf` maps a fake instant back to real time. */
+/**
+ * An activity clock that runs at real speed from a fake instant; `set` moves it (call it just before
+ * creating the campaign, so a slow stack start-up does not eat the lead time); `realOf` maps a fake
+ * instant back to real time.
+ */
 function shiftedClock(fakeIso: string) {
-  const offset = Date.parse(fakeIso) - Date.now();
-  return { now: () => new Date(Date.now() + offset), realOf: (iso: string) => Date.parse(iso) - offset };
+  let offset = Date.parse(fakeIso) - Date.now();
+  return {
+    now: () => new Date(Date.now() + offset),
+    set: (iso: string) => void (offset = Date.parse(iso) - Date.now()),
+    realOf: (iso: string) => Date.parse(iso) - offset,
+  };
 }
 
 /** The sandbox's records of messages to any of `numbers`. */
@@ -26,12 +34,13 @@ describe('quiet hours through the API on a real campaign', () => {
 
   it('New Jersey before 08:00 waits for the window (durable timer) then sends; Texas past the validity is suppressed quiet_hours', async () => {
     // Tuesday 16 June 2026, 07:59:52 EDT in New Jersey (06:59 CDT in Texas, whose window opens at 09:00).
-    const clock = shiftedClock('2026-06-16T11:59:52Z');
+    const clock = shiftedClock('2026-06-16T11:59:45Z');
     stack = await startTestStack({ activityClock: clock.now, sandbox: { outcomes: { delivered: 1 } } });
     await enforceQuietHoursOnSandbox(stack.db, stack.connectionId);
     const nj = numbersInAreaCode('201', 30);
     const tx = numbersInAreaCode('214', 20);
     await seedLocatedContacts(stack.db, stack.accountId, [...nj, ...tx]);
+    clock.set('2026-06-16T11:59:45Z'); // 07:59:45 in New Jersey: 15 s before its window opens
     const id = await stack.createCampaign({ batch_size: 50, dlr_timeout_seconds: 30, flush_interval_ms: 300, validity_seconds: 60 }, BODY);
 
     // Nothing may reach the provider before 08:00 New Jersey time.
@@ -76,7 +85,7 @@ describe('quiet hours through the API on a real campaign', () => {
   });
 
   it('a campaign window override narrows the send time; a bad window is a 422 naming the field', async () => {
-    const clock = shiftedClock('2026-06-16T13:59:55Z'); // 09:59:55 EDT; override 10:00-18:00
+    const clock = shiftedClock('2026-06-16T13:59:50Z'); // 09:59:50 EDT; override 10:00-18:00
     stack = await startTestStack({ activityClock: clock.now, sandbox: { outcomes: { delivered: 1 } } });
     await enforceQuietHoursOnSandbox(stack.db, stack.connectionId);
     const ny = numbersInAreaCode('212', 5);
@@ -86,6 +95,7 @@ describe('quiet hours through the API on a real campaign', () => {
     });
     expect(bad.status).toBe(422);
     expect(JSON.stringify(bad.body)).toContain('quiet_hours_window');
+    clock.set('2026-06-16T13:59:50Z');
     const id = await stack.createCampaign({ batch_size: 50, dlr_timeout_seconds: 30, flush_interval_ms: 300, quiet_hours_window: '10:00-18:00' }, BODY);
     const campaign = await stack.waitForCampaign(id, 60_000);
     expect(campaign.status).toBe('completed');

@@ -43,11 +43,12 @@ describe('campaign scheduling through the API', () => {
   });
 
   it('send_at_local_time 10:00: New York goes at 10:00 New York time; Los Angeles, 3 hours later, is past the validity', async () => {
-    const offset = Date.parse('2026-06-16T13:59:55Z') - Date.now(); // 09:59:55 EDT, 06:59:55 PDT
+    let offset = 0;
     stack = await startTestStack({ activityClock: () => new Date(Date.now() + offset), sandbox: { outcomes: { delivered: 1 } } });
     const ny = numbersInAreaCode('212', 10);
     const la = numbersInAreaCode('213', 10);
     await seedLocatedContacts(stack.db, stack.accountId, [...ny, ...la]);
+    offset = Date.parse('2026-06-16T13:59:50Z') - Date.now(); // from now on: 09:59:50 EDT, 06:59:50 PDT
     const id = await stack.createCampaign({ batch_size: 50, dlr_timeout_seconds: 30, flush_interval_ms: 300, send_at_local_time: '10:00', validity_seconds: 600 }, BODY);
     const campaign = await stack.waitForCampaign(id, 60_000);
     const tenNewYork = Date.parse('2026-06-16T14:00:00Z') - offset;
