@@ -12,6 +12,7 @@ import { closeOpenBenchStacks } from './bench-stack.js';
 import { withTimeout } from './bounded-wait.js';
 import { runCampaignScenario } from './campaign-bench.js';
 import type { ScenarioContext } from './campaign-bench.js';
+import { runThrottleScenario } from './throttle-bench.js';
 
 /** Every scenario by its command-line name. */
 const SCENARIOS: Record<string, { summary: string; run: (ctx: ScenarioContext) => Promise<unknown> }> = {
@@ -19,6 +20,7 @@ const SCENARIOS: Record<string, { summary: string; run: (ctx: ScenarioContext) =
     summary: 'S1: end-to-end campaign through the sandbox (BENCH_RECIPIENTS, default 20,000) vs a raw pg + http loop',
     run: runCampaignScenario,
   },
+  throttle: { summary: 'S2: senders at 1, 3, 100, 225 MPS, two worker processes (one SIGKILLed) vs a single-process token bucket', run: runThrottleScenario },
 };
 
 const USAGE = `usage: npm run bench -- [scenario…]   (no scenario: all)
