@@ -115,7 +115,9 @@ export async function runThrottleScenario(ctx: ScenarioContext): Promise<Scenari
         sender: l.sender,
         variants: [{ key: 'A', weight: 1, body: 'Throttle bench: one GSM-7 segment. STOP to end' }],
         audience: { filter: { lane: l.lane } },
-        settings: { batch_size: 500, max_concurrent_batches: 4, dlr_timeout_seconds: 120, flush_interval_ms: 1000 },
+        // Several batches per sender even at 1 MPS, so the surviving worker keeps every sender busy
+        // while the killed one's activities wait out their heartbeat timeout.
+        settings: { batch_size: l.mps >= 100 ? 500 : 50, max_concurrent_batches: 4, dlr_timeout_seconds: 120, flush_interval_ms: 1000 },
       });
       ids.push(c.id);
     }

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { ApiDeps } from './api-deps.js';
 import { NotFoundError, ServiceUnavailableError } from './api-error.js';
 import { createCampaignRoutes } from './campaign-routes.js';
+import { createCampaignStatsRoutes } from './campaign-stats-routes.js';
 import { createConnectionRoutes } from './connection-routes.js';
 import { createContactRoutes } from './contact-routes.js';
 import { problemFromError, problemResponse, problemResponseSpec } from './problem.js';
@@ -61,6 +62,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   app.route('/v1/connections', createConnectionRoutes(deps));
   app.route('/v1/contacts', createContactRoutes(deps));
   app.route('/v1/campaigns', createCampaignRoutes(deps));
+  app.route('/v1/campaigns', createCampaignStatsRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
