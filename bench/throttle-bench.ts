@@ -24,7 +24,7 @@ import { pollUntil, sleep } from './bounded-wait.js';
 
 const SENDER_MPS = [1, 3, 100, 225] as const;
 /** Seconds of traffic per sender (audience = MPS × this); BENCH_THROTTLE_SECONDS overrides. */
-const DEFAULT_SECONDS = 40;
+const DEFAULT_SECONDS = 20;
 /** Seconds of the baseline's run per sender. */
 const BASELINE_SECONDS = 15;
 
@@ -124,13 +124,14 @@ export async function runThrottleScenario(ctx: ScenarioContext): Promise<Scenari
     await sleep((seconds * 1000) / 2);
     process.kill(workers[0]!.pid, 'SIGKILL');
     ctx.log(`  SIGKILLed worker ${workers[0]!.pid} at ${round((Date.now() - t0) / 1000)} s`);
-    await pollUntil(
+    // A loaded machine may not finish in time: then the figures cover what was sent, and a note says so.
+    const finishedInTime = await pollUntil(
       async () => {
         const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM campaigns WHERE id = ANY (${ids}::uuid[]) AND status IN ('completed', 'canceled', 'failed')`.execute(stack.database.db);
         return (r.rows[0]?.n ?? 0) === ids.length ? true : undefined;
       },
-      { timeoutMs: seconds * 1000 * 4 + 120_000, intervalMs: 1000, what: 'throttle campaigns to finish' },
-    );
+      { timeoutMs: seconds * 1000 * 8 + 180_000, intervalMs: 1000, what: 'throttle campaigns to finish' },
+    ).catch(() => false);
 
     const stats = stack.sandbox.stats();
     const smsflow = new Map<number, SenderFigures>();
@@ -161,6 +162,7 @@ export async function runThrottleScenario(ctx: ScenarioContext): Promise<Scenari
         'achieved = (messages − 1) / (last − first receive time at the sandbox), per sender; max window = the sandbox\'s sliding 1,000 ms peak of accepted segments',
         'smsflow paces at 0.95 of the MPS (headroom against send jitter) with instants reserved in PostgreSQL; the killed worker\'s batches resume on the other after the 20 s heartbeat timeout, so the slow senders lose that time',
         'the baseline is an ideal single process (no DB, no Temporal) sending every 1000/MPS ms',
+        ...(finishedInTime ? [] : ['NOT ALL CAMPAIGNS FINISHED in time: the figures cover the messages sent so far']),
       ],
       env,
     };
