@@ -16,6 +16,7 @@ import type { ScenarioContext } from './campaign-bench.js';
 import { runWebhookScenario } from './webhook-bench.js';
 import { runComposeScenario } from './compose-bench.js';
 import { runOnboardingScenario } from './onboarding-bench.js';
+import { runThrottleScenario } from './throttle-bench.js';
 
 /** Every scenario by its command-line name. */
 const SCENARIOS: Record<string, { summary: string; run: (ctx: ScenarioContext) => Promise<unknown> }> = {
@@ -27,6 +28,7 @@ const SCENARIOS: Record<string, { summary: string; run: (ctx: ScenarioContext) =
   compose: { summary: 'S7: segment counts/s and cached renders/s per core vs string.length and replace loops', run: runComposeScenario },
   import: { summary: 'S6: bulk consent CSV import (BENCH_IMPORT_ROWS, default 1,000,000) vs raw COPY and parse-only', run: runConsentImportScenario },
   onboarding: { summary: 'S5: onboarding workflows started/s with their first Update, Update p99 accept/reject, vs empty-workflow start+await', run: runOnboardingScenario },
+  throttle: { summary: 'S2: senders at 1, 3, 100, 225 MPS, two worker processes (one SIGKILLed) vs a single-process token bucket', run: runThrottleScenario },
 };
 
 const USAGE = `usage: npm run bench -- [scenario…]   (no scenario: all)

@@ -25,6 +25,8 @@ import { MessageComposer } from './message-composer.js';
 import { loadCampaignComposition } from './campaign-composition.js';
 import { insertShortLinks } from '../db/short-link-repository.js';
 import type { NewShortLink } from '../db/short-link-repository.js';
+import { openSendTimeGate } from './send-time-gate.js';
+import { openSendPacer, waitUntil } from './send-pacer.js';
 
 /** A message's state as the batch workflow tracks it. */
 export type BatchMessageState = MessageStateRow;
@@ -36,6 +38,26 @@ export interface BatchRange {
   seqTo: number;
 }
 
+/** What one send attempt answers its batch workflow. */
+export interface SendMessagesResult {
+  messages: BatchMessageState[];
+  parkedDlrs: DlrSignalEvent[];
+  /**
+   * Set when messages stay queued because they are due later (quiet hours, local-time scheduling):
+   * wait this long (ms, by the activities' clock) before calling again.
+   */
+  nextReleaseInMs?: number;
+  /** How many messages are deferred. */
+  deferred?: number;
+}
+
+/** Error text of messages the send-time gate suppresses. */
+const SUPPRESSED_BECAUSE = {
+  quiet_hours: 'quiet hours would end after the campaign validity period',
+  expired: 'its local send time would come after the campaign validity period',
+  frequency_cap: 'the contact already got the most messages the frequency cap allows in its period',
+} as const;
+
 /** Messages claimed and sent per round: consent re-check, claim, provider calls, record. */
 const SEND_CHUNK = 200;
 
@@ -46,6 +68,7 @@ const SEND_CHUNK = 200;
 export function createBatchActivities(deps: ActivityDeps) {
   const { db, logger } = deps;
   const composer = new MessageComposer(new TemplateRenderer());
+  const clock = deps.now ?? (() => new Date());
 
   return {
     /**
@@ -124,10 +147,13 @@ export function createBatchActivities(deps: ActivityDeps) {
      * stops when cancelled (pause/cancel). Messages left `submitting` by a crashed attempt are re-sent
      * only through a provider that deduplicates on our client reference; otherwise they fail as
      * `provider_error` rather than risk a second copy.
+     * Quiet hours and local-time scheduling are checked per chunk at send time (send-time-gate.ts):
+     * a message due later stays `queued` and the answer says when to call again; one that cannot go
+     * before the campaign's validity ends is `suppressed` (`quiet_hours`).
      * @throws ApplicationFailure (retryable, `provider_retry`) when the provider asked to retry some
      *   messages: they are back in `queued` and the next attempt sends only them.
      */
-    async sendMessages(input: BatchRange & { batchWorkflowId: string }): Promise<{ messages: BatchMessageState[]; parkedDlrs: DlrSignalEvent[] }> {
+    async sendMessages(input: BatchRange & { batchWorkflowId: string }): Promise<SendMessagesResult> {
       const ctx = Context.current();
       const campaign = await db
         .selectFrom('campaigns')
@@ -155,6 +181,10 @@ export function createBatchActivities(deps: ActivityDeps) {
       const providerOptOuts: NewConsentEvent[] = [];
       let retryAfterMs: number | undefined;
       let done = 0;
+      const gate = await openSendTimeGate(db, input.campaignId, clock());
+      const pacer = await openSendPacer(db, { account_id: connection.accountId, connection_id: campaign.connection_id, sender: campaign.sender });
+      let nextRelease = Number.POSITIVE_INFINITY;
+      let deferredCount = 0;
 
       for (let i = 0; i < queue.length; i += SEND_CHUNK) {
         if (ctx.cancellationSignal.aborted) throw new CancelledFailure('send cancelled (pause or cancel)');
@@ -173,52 +203,82 @@ export function createBatchActivities(deps: ActivityDeps) {
           ).map((r) => r.id),
         );
         const records: SubmitRecord[] = [...notOptedIn].map((id) => ({ id, status: 'suppressed', reason: 'opted_out' }));
-        const claimed = new Set(await claimMessages(db, chunk.filter((m) => !notOptedIn.has(m.id)).map((m) => m.id)));
+        // Quiet hours and local-time scheduling, in the recipient's zone, by the injected clock.
+        const nowMs = clock().getTime();
+        const verdict = await gate.check(chunk.filter((m) => !notOptedIn.has(m.id)).map((m) => m.id), nowMs);
+        for (const [id, reason] of verdict.suppress) records.push({ id, status: 'suppressed', reason, errorText: SUPPRESSED_BECAUSE[reason] });
+        for (const t of verdict.deferred.values()) nextRelease = Math.min(nextRelease, t);
+        deferredCount += verdict.deferred.size;
+        const claimed = new Set(await claimMessages(db, chunk.filter((m) => verdict.due.has(m.id)).map((m) => m.id)));
         const toSend = chunk.filter((m) => claimed.has(m.id));
         let authFailure: string | undefined;
         const notSent: string[] = [];
-        await mapLimit(toSend, deps.sendConcurrency ?? 32, async (m) => {
-          // Pause/cancel: claimed but not yet called messages go back to queued, untouched.
+        // Sender/connection/account MPS: instants reserved in PostgreSQL for a group at a time (about
+        // half a second of traffic), shared with every other worker; each send waits for its instant.
+        // A send woken too late (event-loop stall) gives its instant up and is re-reserved: sending it
+        // anyway would bunch it with the next instants and overrun a 1 s window.
+        const pending = [...toSend];
+        while (pending.length > 0) {
           if (ctx.cancellationSignal.aborted) {
-            notSent.push(m.id);
-            return;
+            notSent.push(...pending.splice(0).map((m) => m.id));
+            break;
           }
-          ctx.heartbeat({ done });
-          const dlt = m.dlt_entity_id && m.dlt_template_id ? { dlt: { entityId: m.dlt_entity_id, templateId: m.dlt_template_id } } : {};
-          const msg = { messageId: m.id, from: m.sender, to: m.to_e164, body: m.body, ...dlt };
-          const res = router ? await router.send(msg) : await adapter.send({ ...msg, dlrUrl, moUrl });
-          switch (res.outcome) {
-            case 'accepted':
-              acceptedProviderIds.push(res.providerMessageId);
-              records.push({ id: m.id, status: 'submitted', providerMessageId: res.providerMessageId, providerStatus: res.providerStatus ?? null });
-              break;
-            case 'rejected':
-              records.push({ id: m.id, status: 'rejected', reason: res.reason, errorCode: res.errorCode ?? null, errorText: res.errorText ?? null });
-              // The provider says this number opted out (Twilio 21610, Telnyx 40300…): authoritative
-              // evidence for our own ledger (providers.md §9.8), so no campaign tries it again.
-              if (res.reason === 'opted_out' && m.contact_id) {
-                providerOptOuts.push({
-                  accountId: m.account_id,
-                  contactId: m.contact_id,
-                  phoneE164: m.to_e164,
-                  status: 'opted_out',
-                  source: 'provider',
-                  occurredAt: new Date(),
-                  proof: { connection_id: connection.id, message_id: m.id, error_code: res.errorCode ?? null },
-                  dedupeKey: `provider:${m.id}`,
-                });
+          const group = pending.splice(0, pacer.groupSize);
+          const instants = pacer.paced ? await pacer.reserve(group.map((m) => Math.max(1, m.segments)), clock().getTime()) : [];
+          const sendAt = new Map(group.map((m, k) => [m.id, instants[k]]));
+          const late: typeof group = [];
+          await mapLimit(group, deps.sendConcurrency ?? 32, async (m) => {
+            const at = sendAt.get(m.id);
+            if (at !== undefined) {
+              await waitUntil(at, clock, ctx.cancellationSignal);
+              if (!ctx.cancellationSignal.aborted && clock().getTime() - at > pacer.lateAfterMs) {
+                late.push(m);
+                return;
               }
-              break;
-            case 'retry':
-              retryLater.push(m.id);
-              retryAfterMs = Math.max(retryAfterMs ?? 0, res.retryAfterMs ?? 0);
-              break;
-            case 'auth_failed':
-              retryLater.push(m.id);
-              authFailure = res.errorText;
-              break;
-          }
-        });
+            }
+            // Pause/cancel: claimed but not yet called messages go back to queued, untouched.
+            if (ctx.cancellationSignal.aborted) {
+              notSent.push(m.id);
+              return;
+            }
+            ctx.heartbeat({ done });
+            const dlt = m.dlt_entity_id && m.dlt_template_id ? { dlt: { entityId: m.dlt_entity_id, templateId: m.dlt_template_id } } : {};
+            const msg = { messageId: m.id, from: m.sender, to: m.to_e164, body: m.body, ...dlt };
+            const res = router ? await router.send(msg) : await adapter.send({ ...msg, dlrUrl, moUrl });
+            switch (res.outcome) {
+              case 'accepted':
+                acceptedProviderIds.push(res.providerMessageId);
+                records.push({ id: m.id, status: 'submitted', providerMessageId: res.providerMessageId, providerStatus: res.providerStatus ?? null });
+                break;
+              case 'rejected':
+                records.push({ id: m.id, status: 'rejected', reason: res.reason, errorCode: res.errorCode ?? null, errorText: res.errorText ?? null });
+                // The provider says this number opted out (Twilio 21610, Telnyx 40300…): authoritative
+                // evidence for our own ledger (providers.md §9.8), so no campaign tries it again.
+                if (res.reason === 'opted_out' && m.contact_id) {
+                  providerOptOuts.push({
+                    accountId: m.account_id,
+                    contactId: m.contact_id,
+                    phoneE164: m.to_e164,
+                    status: 'opted_out',
+                    source: 'provider',
+                    occurredAt: new Date(),
+                    proof: { connection_id: connection.id, message_id: m.id, error_code: res.errorCode ?? null },
+                    dedupeKey: `provider:${m.id}`,
+                  });
+                }
+                break;
+              case 'retry':
+                retryLater.push(m.id);
+                retryAfterMs = Math.max(retryAfterMs ?? 0, res.retryAfterMs ?? 0);
+                break;
+              case 'auth_failed':
+                retryLater.push(m.id);
+                authFailure = res.errorText;
+                break;
+            }
+          });
+          pending.unshift(...late);
+        }
         await recordSubmits(db, records);
         await appendConsentEvents(db, providerOptOuts.splice(0));
         await releaseMessages(db, [...retryLater, ...notSent]);
@@ -239,7 +299,12 @@ export function createBatchActivities(deps: ActivityDeps) {
         });
       }
       const parked = await matchParkedDlrs(db, connection.id, acceptedProviderIds);
-      return { messages: await messageStatesInRange(db, input.campaignId, input.seqFrom, input.seqTo), parkedDlrs: parked };
+      const result: SendMessagesResult = { messages: await messageStatesInRange(db, input.campaignId, input.seqFrom, input.seqTo), parkedDlrs: parked };
+      if (deferredCount > 0) {
+        result.deferred = deferredCount;
+        result.nextReleaseInMs = Math.max(0, nextRelease - clock().getTime());
+      }
+      return result;
     },
 
     /** Re-reads the range's message states (after a cancelled send). */

@@ -11,8 +11,13 @@ export type { CampaignStats };
 export function createCampaignActivities(deps: ActivityDeps) {
   const { db } = deps;
   return {
-    /** Marks the campaign running and snapshots its audience (idempotent). @returns the audience size. */
-    async startCampaign(input: { campaignId: string }): Promise<{ audienceSize: number }> {
+    /**
+     * Marks the campaign running and snapshots its audience (idempotent). With `empty` (canceled
+     * before its scheduled start) it snapshots nothing.
+     * @returns the audience size.
+     */
+    async startCampaign(input: { campaignId: string; empty?: boolean }): Promise<{ audienceSize: number }> {
+      if (input.empty) return { audienceSize: 0 };
       // Only from `created`: a pause that landed first must not be overwritten by a retried start.
       await writeCampaignStatus(db, input.campaignId, 'running', { onlyFrom: 'created' });
       return { audienceSize: await snapshotAudience(db, input.campaignId) };

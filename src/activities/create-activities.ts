@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './activity-deps.js';
 import { createBatchActivities } from './batch-activities.js';
 import { createCampaignActivities } from './campaign-activities.js';
+import { createAbWinnerActivities } from './ab-winner-activities.js';
 import { createConsentImportActivities } from './consent-import-activities.js';
 import { createInboundActivities } from './inbound-activities.js';
 import { createOnboardingActivities } from './onboarding-activities.js';
@@ -10,6 +11,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createCampaignActivities(deps),
     ...createBatchActivities(deps),
+    ...createAbWinnerActivities(deps),
     ...createInboundActivities(deps),
     ...createConsentImportActivities(deps),
     ...createOnboardingActivities(deps),

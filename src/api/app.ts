@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { ApiDeps } from './api-deps.js';
 import { NotFoundError, ServiceUnavailableError } from './api-error.js';
 import { createCampaignRoutes } from './campaign-routes.js';
+import { createCampaignStatsRoutes } from './campaign-stats-routes.js';
 import { createConnectionRoutes } from './connection-routes.js';
 import { createContactRoutes } from './contact-routes.js';
 import { createLinkRoutes } from './link-routes.js';
@@ -73,6 +74,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   app.route('/v1/events', createEventRoutes(deps));
   app.route('/v1/consent-imports', createConsentImportRoutes(deps));
   app.route('/v1/onboarding', createOnboardingRoutes(deps));
+  app.route('/v1/campaigns', createCampaignStatsRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -1,4 +1,6 @@
 import type { CampaignRecord } from '../db/campaign-record-repository.js';
+import { CAMPAIGN_CONTROL_SETTINGS } from './campaign-control-schemas.js';
+import type { CampaignControlSettings } from '../domain/campaign-controls.js';
 
 /** The tunables shown in a campaign's `settings` (internal keys such as `request_sha256` are not). */
 const PUBLIC_SETTINGS = [
@@ -8,6 +10,7 @@ const PUBLIC_SETTINGS = [
   'flush_interval_ms',
   'continue_as_new_after_batches',
   'idempotency_key',
+  ...CAMPAIGN_CONTROL_SETTINGS,
 ] as const;
 
 /** A campaign as the API answers it: snake_case, ISO 8601 timestamps, public settings only. */
@@ -24,14 +27,14 @@ export function toCampaignJson(c: CampaignRecord) {
     variants: c.variants.map((v) => ({ key: v.key, weight: v.weight, body: v.body })),
     audience: { filter: (c.audience['filter'] ?? {}) as Record<string, string> },
     fields: c.fields as Record<string, string | number>,
-    settings: settings as {
+    settings: settings as unknown as {
       batch_size: number;
       max_concurrent_batches: number;
       dlr_timeout_seconds: number;
       flush_interval_ms: number;
       continue_as_new_after_batches?: number;
       idempotency_key?: string;
-    },
+    } & CampaignControlSettings,
     audience_size: c.audience_size,
     workflow_id: c.workflow_id,
     created_at: c.created_at.toISOString(),

@@ -29,6 +29,8 @@ import { createCampaignWorkflowClient, CampaignWorkflowNotRunningError } from '.
 import type { CampaignAction } from './campaign-workflow-client.js';
 import { canonicalJson } from './canonical-json.js';
 import { findConnection } from '../db/provider-connection-repository.js';
+import { findAbResult } from '../db/ab-result-repository.js';
+import { checkAbWinnerSettings } from './campaign-control-schemas.js';
 import { problemResponseSpec } from './problem.js';
 import { validationHook } from './validation-hook.js';
 import { resolveVariantTemplates } from './variant-templates.js';
@@ -131,6 +133,7 @@ export function createCampaignRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
     if (!(await findConnection(deps.db, accountId, body.connection_id))) {
       throw new ValidationError([{ field: 'connection_id', reason: 'no such connection in this account' }]);
     }
+    checkAbWinnerSettings(body);
     const result = await insertCampaign(deps.db, {
       accountId,
       name: body.name,
@@ -166,6 +169,10 @@ export function createCampaignRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
             ...(s.continue_as_new_after_batches !== undefined
               ? { continueAsNewAfterBatches: s.continue_as_new_after_batches }
               : {}),
+            ...(s.start_at !== undefined ? { startAt: Date.parse(s.start_at) } : {}),
+            ...(s.ab_winner !== undefined
+              ? { abWinner: { testShare: s.ab_winner.test_share, waitMs: s.ab_winner.wait_seconds * 1000, metric: s.ab_winner.metric } }
+              : {}),
           },
         });
       } catch (err) {
@@ -198,9 +205,10 @@ export function createCampaignRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
   app.openapi(getRoute, async (c) => {
     const campaign = await findCampaign(deps.db, c.get('accountId'), c.req.valid('param').id);
     if (!campaign) throw new NotFoundError('no such campaign');
-    const [stats, progress] = await Promise.all([
+    const [stats, progress, abResult] = await Promise.all([
       loadCampaignStats(deps.db, campaign.id),
       workflows.progress(campaign.workflow_id),
+      findAbResult(deps.db, campaign.id),
     ]);
     const uiUrl = deps.temporalUiUrl
       ? `${deps.temporalUiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(deps.temporal.options.namespace)}` +
@@ -209,7 +217,7 @@ export function createCampaignRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
     return c.json(
       {
         ...toCampaignJson(campaign),
-        stats: { ...stats },
+        stats: { ...stats, ...(abResult ? { ab_winner: abResult } : {}) },
         progress: progress && { ...progress },
         temporal: { workflow_id: campaign.workflow_id, ...(uiUrl ? { ui_url: uiUrl } : {}) },
       },

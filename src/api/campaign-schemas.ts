@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { TemplateRenderer } from '../activities/template-renderer.js';
+import { CampaignControlSettingsShape } from './campaign-control-schemas.js';
 
 /** Parses variant bodies with the same liquidjs settings the send path renders them with. */
 const templates = new TemplateRenderer();
@@ -53,6 +54,7 @@ export const CampaignSettingsSchema = z
     dlr_timeout_seconds: z.number().int().min(1).max(259_200).default(3600),
     flush_interval_ms: z.number().int().min(200).max(60_000).default(2000),
     continue_as_new_after_batches: z.number().int().min(1).optional(),
+    ...CampaignControlSettingsShape,
   })
   .openapi('CampaignSettings');
 

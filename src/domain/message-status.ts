@@ -106,7 +106,8 @@ export type DeliveryStatus =
  * Ours: `missing_field` (a template variable without value or fallback), `dlt_mismatch` (India: the
  * rendered text does not match its registered DLT template, TRAI TCCCPR), `quiet_hours` (the send window
  * closed before it could go), `no_consent` (no opt-in on record), `dlr_timeout` (no final DLR before the
- * batch's DLR timeout).
+ * batch's DLR timeout), `frequency_cap` (the contact already got the most marketing messages allowed
+ * in the period, across campaigns).
  */
 export type FailureReason =
   | 'opted_out'
@@ -127,4 +128,5 @@ export type FailureReason =
   | 'template_error'
   | 'quiet_hours'
   | 'no_consent'
-  | 'dlr_timeout';
+  | 'dlr_timeout'
+  | 'frequency_cap';

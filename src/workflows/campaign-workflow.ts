@@ -17,6 +17,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/create-activities.js';
 import type { CampaignStats } from '../activities/campaign-activities.js';
 import type { MessageCounts } from '../domain/message-counts.js';
+import type { AbMetric } from '../domain/ab-winner.js';
 import { addMessageCounts, emptyMessageCounts } from '../domain/message-counts.js';
 import { CampaignStatusKey, MessagesFinalKey, AudienceSizeKey } from './search-attributes.js';
 import {
@@ -52,6 +53,17 @@ export interface CampaignRunOptions {
    * suggestion (`continueAsNewSuggested`, ~4,096 events). Tests set it low.
    */
   continueAsNewAfterBatches?: number;
+  /**
+   * Scheduled start, epoch ms: the workflow waits for it on a durable timer before snapshotting the
+   * audience (cancel during the wait ends the campaign with nothing sent).
+   */
+  startAt?: number;
+  /**
+   * A/B winner mode: send the first `testShare` of the audience (rounded up to whole batches), wait
+   * until those batches are final, then `waitMs` more (durable timer), pick the winner by `metric`
+   * and send it to the rest.
+   */
+  abWinner?: { testShare: number; waitMs: number; metric: AbMetric };
 }
 
 /** Everything a run hands to the next through continue-as-new. */
@@ -70,6 +82,9 @@ export interface CampaignCarry {
   paused: boolean;
   canceled: boolean;
   runs: number;
+  /** Winner mode: batches of the test share, and the decision once made. */
+  abTestBatches?: number;
+  abWinner?: { winner: string; reason: string };
 }
 
 export interface CampaignWorkflowInput {
@@ -81,7 +96,7 @@ export interface CampaignWorkflowInput {
 
 /** What `campaignProgress` answers and the workflow returns. */
 export interface CampaignProgress {
-  status: 'snapshotting' | 'running' | 'paused' | 'canceling' | 'completed' | 'canceled';
+  status: 'scheduled' | 'snapshotting' | 'running' | 'paused' | 'canceling' | 'completed' | 'canceled';
   audienceSize: number;
   totalBatches: number;
   batchesStarted: number;
@@ -92,6 +107,8 @@ export interface CampaignProgress {
   counts: MessageCounts;
   /** Continue-as-new runs so far. */
   runs: number;
+  /** Winner mode: the winning variant and why, once picked. */
+  abWinner?: { winner: string; reason: string };
 }
 
 export const pauseCampaignSignal = defineSignal('pause');
@@ -99,10 +116,34 @@ export const resumeCampaignSignal = defineSignal('resume');
 export const cancelCampaignSignal = defineSignal('cancel');
 export const campaignProgressQuery = defineQuery<CampaignProgress>('progress');
 
-const { startCampaign, finishCampaign, suppressUnstarted, setCampaignStatus } = proxyActivities<Activities>({
+const { startCampaign, finishCampaign, suppressUnstarted, setCampaignStatus, pickAbWinner } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '1s', maximumInterval: '30s', backoffCoefficient: 2 },
 });
+
+/**
+ * Waits until `startAt` (epoch ms, workflow time) on a durable timer, answering `progress` with
+ * `scheduled` and honouring pause/resume/cancel meanwhile (these handlers are replaced once the
+ * campaign runs).
+ * @returns true when the campaign was canceled before its start.
+ */
+async function waitForScheduledStart(startAt: number | undefined): Promise<boolean> {
+  if (startAt === undefined || startAt <= Date.now()) return false;
+  let canceled = false;
+  let paused = false;
+  const scheduled = (): CampaignProgress => ({
+    status: 'scheduled', audienceSize: 0, totalBatches: 0, batchesStarted: 0, batchesCompleted: 0,
+    batchesInFlight: 0, batchesFailed: 0, counts: emptyMessageCounts(), runs: 0,
+  });
+  setHandler(campaignProgressQuery, scheduled);
+  setHandler(cancelCampaignSignal, () => void (canceled = true));
+  setHandler(pauseCampaignSignal, () => void (paused = true));
+  setHandler(resumeCampaignSignal, () => void (paused = false));
+  await condition(() => canceled, startAt - Date.now());
+  // A campaign paused before its start starts when resumed.
+  await condition(() => canceled || !paused);
+  return canceled;
+}
 
 /** Workflow id of batch `n` of the campaign whose workflow id is `campaignWorkflowId`. */
 export function batchWorkflowId(campaignWorkflowId: string, batchNo: number): string {
@@ -123,7 +164,8 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   if (input.carry) {
     carry = input.carry;
   } else {
-    const { audienceSize } = await startCampaign({ campaignId });
+    const canceledBeforeStart = await waitForScheduledStart(options.startAt);
+    const { audienceSize } = await startCampaign({ campaignId, empty: canceledBeforeStart });
     const totalBatches = Math.ceil(audienceSize / options.batchSize);
     carry = {
       audienceSize,
@@ -133,8 +175,11 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       completedBatches: 0,
       counts: emptyMessageCounts(),
       paused: false,
-      canceled: false,
+      canceled: canceledBeforeStart,
       runs: 0,
+      ...(options.abWinner
+        ? { abTestBatches: Math.max(1, Math.ceil(Math.ceil(audienceSize * options.abWinner.testShare) / options.batchSize)) }
+        : {}),
     };
     upsertSearchAttributes([
       { key: AudienceSizeKey, value: audienceSize },
@@ -164,6 +209,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     batchesFailed: carry.failedBatches ?? 0,
     counts: carry.counts,
     runs: carry.runs,
+    ...(carry.abWinner ? { abWinner: carry.abWinner } : {}),
   });
 
   const forEachChild = async (signal: typeof pauseBatchSignal | typeof resumeBatchSignal | typeof cancelBatchSignal) => {
@@ -206,8 +252,28 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     workflowInfo().continueAsNewSuggested ||
     (options.continueAsNewAfterBatches !== undefined && startedThisRun >= options.continueAsNewAfterBatches);
 
+  // Winner mode: once the test share's batches are all final, wait the configured time (replies,
+  // late receipts), then pick the winner; the batches after it are prepared with the winner.
+  const ab = options.abWinner;
+  const pickWinnerIfDue = async () => {
+    if (!ab || carry.abWinner || carry.canceled || carry.abTestBatches === undefined) return;
+    if (carry.nextBatchNo <= carry.abTestBatches) return;
+    await condition(() => carry.canceled || inFlight.size === 0);
+    if (carry.canceled) return;
+    await condition(() => carry.canceled, ab.waitMs);
+    if (carry.canceled) return;
+    const decided = await pickAbWinner({
+      campaignId,
+      metric: ab.metric,
+      testSeqTo: Math.min(carry.abTestBatches * options.batchSize, carry.audienceSize),
+    });
+    carry.abWinner = { winner: decided.winner, reason: decided.reason };
+  };
+
   let lastReportedFinal = carry.counts.total;
   while (!carry.canceled && carry.nextBatchNo <= carry.totalBatches) {
+    await pickWinnerIfDue();
+    if (carry.canceled) break;
     await condition(
       () => carry.canceled || (!carry.paused && sending.size < options.maxConcurrentBatches && inFlight.size < maxOpen),
     );
@@ -260,6 +326,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   }
 
   await condition(() => inFlight.size === 0 || shouldContinueAsNew());
+  if (inFlight.size === 0) await pickWinnerIfDue(); // the whole audience was the test share
   if (inFlight.size > 0) {
     await condition(allHandlersFinished);
     return continueAsNew<typeof campaignWorkflow>({

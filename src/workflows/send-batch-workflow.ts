@@ -93,7 +93,8 @@ const { sendMessages } = proxyActivities<Activities>({
  * signals, and flushes changes to PostgreSQL in batches (DESIGN.md "Per-message state").
  *
  * Steps: prepare (render + insert idempotently + consent) → send (claim each message before the
- * provider call; re-check consent) → wait for DLRs until all final or `dlrTimeoutMs` → mark the
+ * provider call; re-check consent and quiet hours; messages due later wait on a durable timer, grouped
+ * by release instant, and are sent when it fires) → wait for DLRs until all final or `dlrTimeoutMs` → mark the
  * rest `unknown` → flush → signal the campaign.
  */
 export async function sendBatchWorkflow(input: SendBatchInput): Promise<BatchResult> {
@@ -202,6 +203,23 @@ export async function sendBatchWorkflow(input: SendBatchInput): Promise<BatchRes
         );
         merge(result.messages);
         result.parkedDlrs.forEach(applyDlr);
+        if (result.nextReleaseInMs !== undefined && !paused && !canceled) {
+          // Quiet hours / local-time scheduling: the rest stays queued until its window opens. Free our
+          // slot in the campaign's sending window, persist what we have, then wait on a durable timer
+          // (cancel cuts it short; a pause is honoured when it fires).
+          await flush();
+          await getExternalWorkflowHandle(input.parentWorkflowId).signal(batchSentSignal, { batchNo: input.batchNo });
+          const releaseAt = Date.now() + Math.max(result.nextReleaseInMs, 1);
+          while (!canceled && Date.now() < releaseAt) {
+            // Receipts of what was already sent keep flowing while we wait: flush them as they come.
+            await condition(() => canceled || hasWrites(), releaseAt - Date.now());
+            if (hasWrites() && !canceled) {
+              await condition(() => canceled, Math.max(1, Math.min(input.flushIntervalMs, releaseAt - Date.now())));
+              await flush();
+            }
+          }
+          continue;
+        }
       } catch (err) {
         // When we asked the activity to stop (pause/cancel), whatever it ended with — a clean
         // cancellation, or the failure of the attempt that was running, e.g. a provider asking us to

@@ -38,7 +38,7 @@ export interface TestStack {
   /** Inserts `n` contacts with current opt-in straight into the database (fast seeding). */
   seedContacts(n: number, attributes?: (i: number) => Record<string, string>): Promise<string[]>;
   /** Creates a campaign over the API (one variant unless given) and returns its id. */
-  createCampaign(settings: Record<string, number>, variants?: { key: string; weight: number; body: string }[]): Promise<string>;
+  createCampaign(settings: Record<string, number | string>, variants?: { key: string; weight: number; body: string }[]): Promise<string>;
   /** Polls the campaign until its status is final; returns the GET body. */
   waitForCampaign(campaignId: string, timeoutMs: number): Promise<CampaignBody>;
   close(): Promise<void>;
@@ -54,7 +54,14 @@ export interface CampaignBody {
 
 /** Builds a {@link TestStack}; `worker: false` leaves starting workers to the test. */
 export async function startTestStack(
-  options: { sandbox?: SandboxBehaviourPatch; worker?: boolean; dispatcher?: DlrDispatcherOptions; inbound?: InboundMessageStarterOptions } = {},
+  options: {
+    sandbox?: SandboxBehaviourPatch;
+    worker?: boolean;
+    dispatcher?: DlrDispatcherOptions;
+    inbound?: InboundMessageStarterOptions;
+    /** The clock injected into activities (quiet hours, scheduling); default the real one. */
+    activityClock?: () => Date;
+  } = {},
 ): Promise<TestStack> {
   const { db, url, drop } = await createTestDatabase();
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address: inject('temporalAddress') });
@@ -81,7 +88,13 @@ export async function startTestStack(
       namespace: 'default',
       taskQueue,
       workflowBundlePath: inject('workflowBundlePath'),
-      deps: { db, providers: createProviderResolver(db, cipher, 1_000), logger, publicBaseUrl: api.publicBaseUrl },
+      deps: {
+        db,
+        providers: createProviderResolver(db, cipher, 1_000),
+        logger,
+        publicBaseUrl: api.publicBaseUrl,
+        ...(options.activityClock ? { now: options.activityClock } : {}),
+      },
     });
     const entry = { worker, done: worker.run() };
     workers.push(entry);

@@ -1,0 +1,43 @@
+import { sql } from 'kysely';
+import type { Db } from './connection.js';
+
+/** One pacing key (sender, connection or account) and the interval one segment occupies on it, ms. */
+export interface PacingKey {
+  key: string;
+  intervalMs: number;
+}
+
+/**
+ * Reserves send instants for messages of `segments[i]` segments on every key at once, shared by all
+ * worker processes (reserve_send_instants, migration 0005).
+ * @param nowMs the caller's clock, epoch ms.
+ * @returns one instant (epoch ms) per message, ascending.
+ */
+export async function reserveSendInstants(db: Db, keys: PacingKey[], segments: number[], nowMs: number): Promise<number[]> {
+  if (segments.length === 0 || keys.length === 0) return segments.map(() => nowMs);
+  const r = await sql<{ instants: number[] }>`
+    SELECT reserve_send_instants(${keys.map((k) => k.key)}::text[], ${keys.map((k) => k.intervalMs)}::float8[],
+                                 ${segments}::int[], ${nowMs}::float8) AS instants`.execute(db);
+  return (r.rows[0]?.instants ?? []).map(Number);
+}
+
+/** Configured MPS caps of a campaign's sender, its connection and its account (null = none). */
+export interface PacingCaps {
+  senderMps: number | null;
+  connectionMps: number | null;
+  accountMps: number | null;
+}
+
+/**
+ * Reads the caps: `senders.mps` for (account, address), `provider_connections.config.max_mps`,
+ * `accounts.settings.max_mps`.
+ */
+export async function loadPacingCaps(db: Db, accountId: string, connectionId: string, sender: string): Promise<PacingCaps> {
+  const r = await sql<{ sender_mps: number | null; connection_mps: string | null; account_mps: string | null }>`
+    SELECT (SELECT s.mps FROM senders s WHERE s.account_id = ${accountId} AND s.address = ${sender}) AS sender_mps,
+           (SELECT c.config->>'max_mps' FROM provider_connections c WHERE c.id = ${connectionId}) AS connection_mps,
+           (SELECT a.settings->>'max_mps' FROM accounts a WHERE a.id = ${accountId}) AS account_mps`.execute(db);
+  const row = r.rows[0];
+  const num = (v: string | number | null | undefined) => (v === null || v === undefined || Number(v) <= 0 ? null : Number(v));
+  return { senderMps: num(row?.sender_mps), connectionMps: num(row?.connection_mps), accountMps: num(row?.account_mps) };
+}

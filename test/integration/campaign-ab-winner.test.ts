@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestStack } from '../helpers/test-stack.js';
+import type { TestStack } from '../helpers/test-stack.js';
+import { loadVectors } from '../helpers/vectors.js';
+
+const VARIANTS = [
+  { key: 'A', weight: 1, body: 'Hi {{ first_name }}, spring sale today. Reply STOP to opt out.' },
+  { key: 'B', weight: 1, body: '{{ first_name }}: 20% off, reply YES to claim. STOP to end' },
+];
+
+describe('A/B winner mode through the API', () => {
+  let stack: TestStack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it('sends the test share, waits, picks the variant with the better reply rate and sends it to the rest', async () => {
+    stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 } } });
+    await stack.seedContacts(200);
+    const id = await stack.createCampaign(
+      { batch_size: 50, max_concurrent_batches: 2, dlr_timeout_seconds: 30, flush_interval_ms: 300, ab_winner: { test_share: 0.25, wait_seconds: 4, metric: 'reply_rate' } } as never,
+      VARIANTS,
+    );
+    // The test share is the first batch (recipients 1..50): wait until it is sent, then B's recipients reply.
+    const deadline = Date.now() + 60_000;
+    let testB: { to_e164: string }[] = [];
+    for (;;) {
+      const rows = await stack.db.selectFrom('messages').select(['to_e164', 'variant_key', 'status']).where('campaign_id', '=', id).execute();
+      if (rows.length >= 50 && rows.every((r) => r.status !== 'queued' && r.status !== 'submitting')) {
+        testB = rows.filter((r) => r.variant_key === 'B');
+        expect(rows).toHaveLength(50); // nothing beyond the test share before the winner is picked
+        break;
+      }
+      if (Date.now() > deadline) throw new Error('test share not sent');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(testB.length).toBeGreaterThan(5);
+    for (const m of testB.slice(0, Math.ceil(testB.length / 2))) stack.sandbox.sendInbound({ from: m.to_e164, to: '+12015550100', body: 'YES' });
+
+    const campaign = await stack.waitForCampaign(id, 120_000);
+    expect(campaign.status).toBe('completed');
+    const ab = (campaign.stats as unknown as { ab_winner: { winner: string; reason: string; metric: string; test_recipients: number } }).ab_winner;
+    expect(ab.metric).toBe('reply_rate');
+    expect(ab.winner).toBe('B');
+    expect(ab.reason).toMatch(/^B: reply rate \d+\.\d% \(\d+\/\d+\) vs A 0\.0% \(0\/\d+\)$/);
+    expect(ab.test_recipients).toBe(50);
+    const rest = await stack.db.selectFrom('messages').select(['variant_key']).where('campaign_id', '=', id).where('recipient_seq', '>', 50).execute();
+    expect(rest).toHaveLength(150);
+    expect(rest.every((r) => r.variant_key === 'B')).toBe(true);
+    expect((campaign.progress as { abWinner?: { winner: string } }).abWinner?.winner).toBe('B');
+  });
+
+  for (const v of loadVectors('ab-split')) {
+    it(`${v.id}: one variant per recipient, one message, stable when the snapshot runs again`, async () => {
+      stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 } } });
+      await stack.seedContacts(120);
+      const id = await stack.createCampaign({ batch_size: 50, dlr_timeout_seconds: 30, flush_interval_ms: 300 }, VARIANTS);
+      const campaign = await stack.waitForCampaign(id, 60_000);
+      const expected = v.expected as { messages_to_contact: number; variant_count: number };
+      const sb = stack.sandbox.stats({ includeRecipients: true });
+      expect(Object.values(sb.byRecipient).every((n) => n === expected.messages_to_contact)).toBe(true);
+      const perContact = await stack.db
+        .selectFrom('messages')
+        .select(['contact_id', (eb) => eb.fn.count<number>('variant_key').distinct().as('variants')])
+        .where('campaign_id', '=', id)
+        .groupBy('contact_id')
+        .execute();
+      expect(perContact).toHaveLength(120);
+      expect(perContact.every((r) => Number(r.variants) === expected.variant_count)).toBe(true);
+      // A retried snapshot (activity retry) assigns nothing new.
+      const { snapshotAudience } = await import('../../src/db/campaign-repository.js');
+      const before = await stack.db.selectFrom('campaign_recipients').select(['contact_id', 'variant_key']).where('campaign_id', '=', id).orderBy('contact_id').execute();
+      expect(await snapshotAudience(stack.db, id)).toBe(120);
+      const after = await stack.db.selectFrom('campaign_recipients').select(['contact_id', 'variant_key']).where('campaign_id', '=', id).orderBy('contact_id').execute();
+      expect(after).toEqual(before);
+      expect(campaign.status).toBe('completed');
+    });
+  }
+
+  it('refuses winner mode with one variant or with click_rate (422 naming the field)', async () => {
+    stack = await startTestStack();
+    const one = await stack.call('POST', '/v1/campaigns', {
+      name: 'x', connection_id: stack.connectionId, sender: '+12015550100', variants: [VARIANTS[0]], settings: { ab_winner: { test_share: 0.2, wait_seconds: 60, metric: 'reply_rate' } },
+    });
+    expect(one.status).toBe(422);
+    expect(JSON.stringify(one.body)).toContain('settings.ab_winner');
+    const click = await stack.call('POST', '/v1/campaigns', {
+      name: 'x', connection_id: stack.connectionId, sender: '+12015550100', variants: VARIANTS, settings: { ab_winner: { test_share: 0.2, wait_seconds: 60, metric: 'click_rate' } },
+    });
+    expect(click.status).toBe(422);
+    expect(JSON.stringify(click.body)).toContain('settings.ab_winner.metric');
+  });
+});
