@@ -104,6 +104,7 @@ describe('app', () => {
         'POST /v1/campaigns/{id}/pause',
         'POST /v1/campaigns/{id}/resume',
         'POST /v1/campaigns/{id}/cancel',
+        'GET /v1/campaigns/{id}/stats/timeseries',
         'POST /v1/templates',
         'GET /v1/templates/{id}',
         'POST /v1/templates/preview',

@@ -15,7 +15,7 @@ export async function seedLocatedContacts(
   const rows = numbers.map((phone) => ({ id: randomUUID(), phone }));
   await db
     .insertInto('contacts')
-    .values(rows.map((r) => ({ id: r.id, account_id: accountId, phone_e164: r.phone, country: options.country ?? 'US', time_zone: options.timeZone ?? null, attributes: '{}' })))
+    .values(rows.map((r) => ({ id: r.id, account_id: accountId, phone_e164: r.phone, country: options.country ?? 'US', time_zone: options.timeZone ?? null, attributes: JSON.stringify({ first_name: 'Sam' }) })))
     .execute();
   await db
     .insertInto('consent_events')
