@@ -40,6 +40,9 @@ const MAX_MISSING = 20;
  * delimiters (`{{`, `{%`) is refused as `missing_field`, so a literal placeholder never reaches a
  * recipient.
  */
+/** Liquid tags that load templates from storage; never allowed in an SMS template. */
+const FILE_TAGS = ['include', 'render', 'layout'] as const;
+
 export class TemplateRenderer {
   /**
    * A tenant's template must not stall the worker or mint a 150-segment message: liquidjs' own
@@ -54,8 +57,25 @@ export class TemplateRenderer {
     parseLimit: 10_000,
     renderLimit: 500,
     memoryLimit: 1_000_000,
+    // No file system: a template must never read a file of the server (`{% include '.smsflow/…' %}`).
+    templates: {},
   });
   private readonly parsed = new Map<string, Template[]>();
+
+  constructor() {
+    // File-loading tags are refused at parse time, so a template using them is a 422 at creation
+    // and preview, never a send.
+    for (const tag of FILE_TAGS) {
+      this.engine.registerTag(tag, {
+        parse() {
+          throw new Error(`{% ${tag} %} is not allowed: SMS templates cannot load other templates or files`);
+        },
+        render() {
+          return '';
+        },
+      });
+    }
+  }
   private readonly plans = new Map<string, SimplePlan | null>();
 
   /** Parses `source` (cached). @throws liquidjs' ParseError on a malformed template. */

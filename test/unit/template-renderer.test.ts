@@ -23,6 +23,15 @@ describe('TemplateRenderer', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it('refuses include, render and layout at parse time: a template never reads a server file', () => {
+    for (const source of ["key: {% include '.smsflow/credentials.key' %}", "{% render 'package.json' %}", "{% layout 'tsconfig.json' %}x"]) {
+      expect(() => r.compile(source)).toThrow(/not allowed/);
+      const out = r.render(source, {});
+      expect(out.ok).toBe(false);
+      expect(JSON.stringify(out)).not.toContain('"name"');
+    }
+  });
+
   it('never lets a literal placeholder through', () => {
     expect(r.render('Hi {{ name }}', { name: '{{x}}' })).toMatchObject({ ok: false, reason: 'missing_field' });
   });
