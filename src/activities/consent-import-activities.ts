@@ -14,6 +14,9 @@ import type { ActivityDeps } from './activity-deps.js';
 /** Rows per transaction (and per heartbeat) of a bulk import. */
 export const CONSENT_IMPORT_CHUNK = 5_000;
 
+/** Rows parsed between two turns of the event loop (see the parse loop). */
+const YIELD_EVERY_ROWS = 250;
+
 /** Opt-in timestamps may be this far ahead of our clock (skew), ms. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -104,6 +107,9 @@ export function createConsentImportActivities(deps: ActivityDeps) {
           else if (row.optedInAt && row.optedInAt.getTime() > now().getTime() + MAX_CLOCK_SKEW_MS) errors.push({ line: row.line, field: 'opted_in_at', reason: 'timestamp is in the future' });
           else rows.push(row);
           if (rows.length + errors.length >= CONSENT_IMPORT_CHUNK) await flush();
+          // Parsing runs on microtasks; let I/O in now and then, or the in-flight chunk's database
+          // replies (and the heartbeat) wait for a whole read buffer of rows to be parsed.
+          else if ((rows.length + errors.length) % YIELD_EVERY_ROWS === 0) await new Promise(setImmediate);
         }
       } catch (err) {
         await written.catch(() => undefined); // no write left running behind a failure

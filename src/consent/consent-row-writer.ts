@@ -1,5 +1,5 @@
 import type { Db } from '../db/connection.js';
-import { appendImportedConsentEvents, upsertContactsSet } from '../db/consent-bulk-writes.js';
+import { writeConsentChunk } from '../db/consent-bulk-writes.js';
 import type { ImportedConsentEvent } from '../db/consent-bulk-writes.js';
 import { consentDedupeKey } from '../db/consent-repository.js';
 import type { ConsentCsvRecord } from './consent-csv.js';
@@ -25,8 +25,8 @@ export interface ConsentImportContext {
 }
 
 /**
- * Writes validated CSV rows in the caller's transaction, set-based (two statements per call, whatever
- * the row count): contacts upserted on (account, phone) with attributes merged, and one ledger entry
+ * Writes validated CSV rows in the caller's transaction, set-based (one statement per call, whatever
+ * the row count: writeConsentChunk): contacts upserted on (account, phone) with attributes merged, and one ledger entry
  * per opt-in/opt-out (source `csv_import`, proof with import id and line, dedupe key on phone + status +
  * timestamp so a re-import appends nothing; an undated row is dated at import time but keyed `undated`,
  * so it is recorded once). consent_current follows by the ledger's statement trigger (latest wins).
@@ -34,11 +34,7 @@ export interface ConsentImportContext {
 export async function writeConsentRecords(trx: Db, ctx: ConsentImportContext, rows: ConsentCsvRecord[]): Promise<ConsentWriteCounts> {
   const counts: ConsentWriteCounts = { imported: 0, opted_in: 0, opted_out: 0, duplicates: 0 };
   if (rows.length === 0) return counts;
-  counts.imported = await upsertContactsSet(
-    trx,
-    ctx.accountId,
-    rows.map((r) => ({ phoneE164: r.phoneE164, country: r.country ?? null, timeZone: r.timeZone ?? null, attributes: r.attributes })),
-  );
+  const contacts = rows.map((r) => ({ phoneE164: r.phoneE164, country: r.country ?? null, timeZone: r.timeZone ?? null, attributes: r.attributes }));
   const events: ImportedConsentEvent[] = [];
   for (const r of rows) {
     if (r.consent === 'none') continue;
@@ -51,7 +47,8 @@ export async function writeConsentRecords(trx: Db, ctx: ConsentImportContext, ro
       dedupeKey: consentDedupeKey(r.phoneE164, r.consent, r.optedInAt ?? 'undated'),
     });
   }
-  const appended = await appendImportedConsentEvents(trx, ctx, events);
+  const { contactsChanged, appended } = await writeConsentChunk(trx, ctx, contacts, events);
+  counts.imported = contactsChanged;
   counts.opted_in = appended.opted_in;
   counts.opted_out = appended.opted_out;
   // A re-imported row, or one repeating another of the same call: its ledger entry exists.
