@@ -12,7 +12,7 @@ import type { CountryCode } from '../domain/phone-number.js';
 import type { ActivityDeps } from './activity-deps.js';
 
 /** Rows per transaction (and per heartbeat) of a bulk import. */
-export const CONSENT_IMPORT_CHUNK = 5_000;
+export const CONSENT_IMPORT_CHUNK = 10_000;
 
 /** Rows parsed between two turns of the event loop (see the parse loop). */
 const YIELD_EVERY_ROWS = 250;
