@@ -1,7 +1,7 @@
 import type { Db } from '../db/connection.js';
-import { appendConsentEvents, consentDedupeKey } from '../db/consent-repository.js';
-import type { NewConsentEvent } from '../db/consent-repository.js';
-import { upsertContacts } from '../db/contact-repository.js';
+import { writeConsentChunk } from '../db/consent-bulk-writes.js';
+import type { ImportedConsentEvent } from '../db/consent-bulk-writes.js';
+import { consentDedupeKey } from '../db/consent-repository.js';
 import type { ConsentCsvRecord } from './consent-csv.js';
 
 /** What writing a chunk of rows did. */
@@ -25,41 +25,33 @@ export interface ConsentImportContext {
 }
 
 /**
- * Writes validated CSV rows in the caller's transaction: contacts upserted on (account, phone) with
- * attributes merged, and one ledger entry per opt-in/opt-out (source `csv_import`, proof with import id
- * and line, dedupe key on phone + status + timestamp so a re-import appends nothing; an undated row is
- * dated at import time but keyed `undated`, so it is recorded once).
+ * Writes validated CSV rows in the caller's transaction, set-based (one statement per call, whatever
+ * the row count: writeConsentChunk): contacts upserted on (account, phone) with attributes merged, and one ledger entry
+ * per opt-in/opt-out (source `csv_import`, proof with import id and line, dedupe key on phone + status +
+ * timestamp so a re-import appends nothing; an undated row is dated at import time but keyed `undated`,
+ * so it is recorded once). consent_current follows by the ledger's statement trigger (latest wins).
  */
 export async function writeConsentRecords(trx: Db, ctx: ConsentImportContext, rows: ConsentCsvRecord[]): Promise<ConsentWriteCounts> {
   const counts: ConsentWriteCounts = { imported: 0, opted_in: 0, opted_out: 0, duplicates: 0 };
   if (rows.length === 0) return counts;
-  const { changed, ids } = await upsertContacts(
-    trx,
-    ctx.accountId,
-    rows.map((r) => ({ phoneE164: r.phoneE164, country: r.country ?? null, timeZone: r.timeZone ?? null, attributes: r.attributes })),
-  );
-  counts.imported = changed;
-  const events: NewConsentEvent[] = [];
+  const contacts = rows.map((r) => ({ phoneE164: r.phoneE164, country: r.country ?? null, timeZone: r.timeZone ?? null, attributes: r.attributes }));
+  const events: ImportedConsentEvent[] = [];
   for (const r of rows) {
     if (r.consent === 'none') continue;
-    const contactId = ids.get(r.phoneE164);
-    if (contactId === undefined) throw new Error(`contact ${r.phoneE164} missing after upsert`);
     events.push({
-      accountId: ctx.accountId,
-      contactId,
       phoneE164: r.phoneE164,
       status: r.consent,
-      source: 'csv_import',
       occurredAt: r.optedInAt ?? ctx.importedAt,
-      proof: { import_id: ctx.importId, line: r.line, ...ctx.proof, ...(r.optedInAt ? {} : { occurred_at_assumed: 'import_time' }) },
+      line: r.line,
+      occurredAtAssumed: !r.optedInAt,
       dedupeKey: consentDedupeKey(r.phoneE164, r.consent, r.optedInAt ?? 'undated'),
     });
   }
-  const appended = new Set(await appendConsentEvents(trx, events));
-  for (const e of events) {
-    // Duplicates inside one chunk share a key: only the first counts as new.
-    if (appended.delete(e.dedupeKey)) counts[e.status] += 1;
-    else counts.duplicates += 1;
-  }
+  const { contactsChanged, appended } = await writeConsentChunk(trx, ctx, contacts, events);
+  counts.imported = contactsChanged;
+  counts.opted_in = appended.opted_in;
+  counts.opted_out = appended.opted_out;
+  // A re-imported row, or one repeating another of the same call: its ledger entry exists.
+  counts.duplicates = events.length - appended.opted_in - appended.opted_out;
   return counts;
 }

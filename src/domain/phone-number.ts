@@ -76,16 +76,18 @@ export function normalizePhoneNumber(raw: string, defaultCountry?: CountryCode):
   }
   const parsed = parse(text, defaultCountry);
   if ('ok' in parsed) return parsed;
-  if (parsed.isValid()) return normalized(parsed);
+  const valid = validType(parsed);
+  if (valid) return normalized(parsed, valid.type);
 
   // libphonenumber-js already strips the default calling code when the national reading does not fit
   // the country's number pattern; this covers the rest (e.g. `4305351828886`/AT, `61246892821`/CX).
   const digits = text.replace(FORMATTING, '');
   if (defaultCountry && /^\d+$/.test(digits)) {
     const international = parse(`+${digits}`);
-    const sameCountryCode =
-      !('ok' in international) && international.countryCallingCode === getCountryCallingCode(defaultCountry);
-    if (sameCountryCode && international.isValid()) return normalized(international);
+    if (!('ok' in international) && international.countryCallingCode === getCountryCallingCode(defaultCountry)) {
+      const internationalValid = validType(international);
+      if (internationalValid) return normalized(international, internationalValid.type);
+    }
   }
   const length = validatePhoneNumberLength(text, { defaultCountry });
   if (length === 'TOO_SHORT' || length === 'TOO_LONG') return fromLibraryError(length, text);
@@ -120,11 +122,23 @@ function fromLibraryError(code: string, text: string): PhoneRejected {
   }
 }
 
-function normalized(number: PhoneNumber): PhoneNormalized {
+/**
+ * Validity and type in one pass: with types in the metadata ('max' has them), libphonenumber-js's
+ * `isValid()` is exactly `getType() !== undefined` (isValid.js), and the type patterns are the costly
+ * part (benchmarks.md S6), so the type is read once and `isValid()` is asked only when there is none
+ * (a numbering plan without types validates by its national pattern).
+ * @returns undefined when the number is not valid.
+ */
+function validType(number: PhoneNumber): { type: LibPhoneNumberType | undefined } | undefined {
+  const type = number.getType();
+  if (type !== undefined) return { type };
+  return number.isValid() ? { type: undefined } : undefined;
+}
+
+function normalized(number: PhoneNumber, type: LibPhoneNumberType | undefined): PhoneNormalized {
   const result: PhoneNormalized = { ok: true, e164: number.number };
   if (number.country) result.country = number.country;
   if (number.ext) result.extension = number.ext;
-  const type = number.getType();
   if (type) result.type = type.toLowerCase() as PhoneNumberType;
   return result;
 }
