@@ -1,7 +1,8 @@
+import { bodyLimit } from 'hono/body-limit';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
 import type { ApiDeps } from './api-deps.js';
-import { NotFoundError, ServiceUnavailableError } from './api-error.js';
+import { NotFoundError, PayloadTooLargeError, ServiceUnavailableError } from './api-error.js';
 import { createCampaignRoutes } from './campaign-routes.js';
 import { createCampaignStatsRoutes } from './campaign-stats-routes.js';
 import { createConnectionRoutes } from './connection-routes.js';
@@ -30,6 +31,9 @@ const healthRoute = createRoute({
   },
 });
 
+/** Largest JSON request body accepted on `/v1`, bytes (1 MiB); larger is a 413 problem. */
+export const JSON_MAX_BODY_BYTES = 1024 * 1024;
+
 /**
  * Builds the HTTP API (hono + @hono/zod-openapi): one sub-app per resource under `/v1`, bearer-key
  * auth on each, zod validation as middleware, and one `onError` that turns every failure into an
@@ -53,6 +57,15 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
       'request',
     );
   });
+
+  // JSON bodies are small; a 200 MB one must not be parsed into memory (CSV uploads have their own limit).
+  const jsonLimit = bodyLimit({
+    maxSize: JSON_MAX_BODY_BYTES,
+    onError: () => {
+      throw new PayloadTooLargeError(JSON_MAX_BODY_BYTES);
+    },
+  });
+  app.use('/v1/*', async (c, next) => ((c.req.header('content-type') ?? '').includes('json') ? jsonLimit(c, next) : next()));
 
   app.openapi(healthRoute, async (c) => {
     try {

@@ -5,7 +5,7 @@ import { ConsentEventSchema } from './contact-schemas.js';
 
 /** `POST /v1/events` body: a real-time opt-in or opt-out. */
 export const ConsentEventInputSchema = z
-  .object({
+  .strictObject({
     type: z.enum(['sms_optin', 'sms_optout']),
     phone: z.string().min(3).max(40).openapi({ example: '+14155550123', description: 'E.164, or national with default_country' }),
     default_country: z

@@ -6,21 +6,21 @@ const reply = z.string().min(KEYWORD_LIMITS.replyMin).max(KEYWORD_LIMITS.replyMa
 
 /** One language's keywords, replies (`{brand}`, `{help_contact}` placeholders) and tolerant vocabulary. */
 export const KeywordPackSchema = z
-  .object({
+  .strictObject({
     locale: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en or pt-BR'),
-    keywords: z.object({
+    keywords: z.strictObject({
       opt_out: z.array(z.string()).max(KEYWORD_LIMITS.perCategory),
       opt_in: z.array(z.string()).max(KEYWORD_LIMITS.perCategory),
       help: z.array(z.string()).max(KEYWORD_LIMITS.perCategory),
     }),
-    replies: z.object({ opt_out: reply, opt_in: reply, help: reply }),
-    tolerant: z.object({ fillers: words, negations: words, objects: words }).default({ fillers: [], negations: [], objects: [] }),
+    replies: z.strictObject({ opt_out: reply, opt_in: reply, help: reply }),
+    tolerant: z.strictObject({ fillers: words, negations: words, objects: words }).default({ fillers: [], negations: [], objects: [] }),
   })
   .openapi('KeywordPack');
 
 /** `PUT /v1/keywords` body. */
 export const KeywordSettingsInputSchema = z
-  .object({
+  .strictObject({
     sender: z.string().min(1).max(32).optional().openapi({ description: 'A sender address to override; absent = the account level', example: '+12015550100' }),
     tolerant: z.boolean().openapi({ description: 'Also match phrases such as "stop please" (fuzzy opt-out)' }),
     brand_name: z.string().min(1).max(60).nullable().optional(),
@@ -42,4 +42,6 @@ export const KeywordSettingsSchema = z
   .openapi('KeywordSettings');
 
 /** `GET /v1/keywords?sender=`. */
-export const KeywordSettingsQuery = z.object({ sender: z.string().min(1).max(32).optional() });
+export const KeywordSettingsQuery = z.object({
+  sender: z.string().regex(/^(\+[1-9]\d{1,14}|\d{3,8}|[A-Za-z0-9 ]{1,11})$/, 'must be an E.164 number, a short code or an alphanumeric sender ID').optional(),
+});

@@ -65,7 +65,9 @@ export async function startLocalStack(
     temporalUiUrl: uiUrl,
     temporalStarted: started,
     close: async () => {
-      worker.shutdown();
+      // On Ctrl-C the SDK's own signal handler has already begun the shutdown; a second call throws
+      // and would skip closing the API, the sandbox and the pool below.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
       await api.close();

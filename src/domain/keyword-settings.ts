@@ -57,11 +57,17 @@ export interface KeywordPackIssue {
   reason: string;
 }
 
+/** Keywords no pack may drop (CTIA Messaging Principles and Best Practices, compliance.md §c1). */
+const MANDATORY_KEYWORDS = [
+  ['opt_out', 'STOP'],
+  ['help', 'HELP'],
+] as const;
+
 /**
  * Checks packs an operator submits: Braze limits (≤ 20 keywords per category, 1–34 characters, no
  * spaces after compaction; replies 1–300 characters, compliance.md §c1), unique locales, and no keyword
- * in two categories (one reply must not both opt out and opt in). Every pack needs an opt-out keyword
- * (CTIA: STOP must always work).
+ * in two categories (one reply must not both opt out and opt in). Every pack keeps STOP among its opt-out
+ * and HELP among its help keywords (CTIA: they must always work).
  * @returns the problems, empty when the packs are valid.
  */
 export function checkKeywordPacks(packs: KeywordPack[]): KeywordPackIssue[] {
@@ -71,7 +77,12 @@ export function checkKeywordPacks(packs: KeywordPack[]): KeywordPackIssue[] {
   packs.forEach((pack, p) => {
     if (seenLocales.has(pack.locale)) issues.push({ field: `packs[${p}].locale`, reason: `locale ${pack.locale} appears twice` });
     seenLocales.add(pack.locale);
-    if (pack.keywords.opt_out.length === 0) issues.push({ field: `packs[${p}].keywords.opt_out`, reason: 'at least one opt-out keyword is required' });
+    // CTIA Messaging Principles and Best Practices (compliance.md §c1): STOP and HELP must always work,
+    // whatever else an account adds; a pack without them would silently disable opt-out or help.
+    for (const [category, word] of MANDATORY_KEYWORDS) {
+      if (!pack.keywords[category].some((w) => compactKeyword(w) === word))
+        issues.push({ field: `packs[${p}].keywords.${category}`, reason: `must include ${word} (CTIA: ${word} always works)` });
+    }
     for (const category of ['opt_out', 'opt_in', 'help'] as const) {
       const words = pack.keywords[category];
       if (words.length > KEYWORD_LIMITS.perCategory) issues.push({ field: `packs[${p}].keywords.${category}`, reason: `at most ${KEYWORD_LIMITS.perCategory} keywords` });

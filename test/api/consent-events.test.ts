@@ -35,6 +35,16 @@ describe('POST /v1/events', () => {
     expect(await ledger('+14155550101')).toHaveLength(2);
   });
 
+  it('refuses unknown fields (422) and JSON bodies over 1 MiB (413), recording nothing', async () => {
+    const unknown = await t.call('POST', '/v1/events', { body: { type: 'sms_optin', phone: '+14155550109', bogus: true } });
+    expect(unknown.status).toBe(422);
+    expect(JSON.stringify(await json<Problem>(unknown))).toContain('bogus');
+    const huge = await t.call('POST', '/v1/events', { body: { type: 'sms_optin', phone: '+14155550109', proof: { note: 'x'.repeat(2_000) }, pad: 'y'.repeat(1_100_000) } });
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get('content-type')).toContain('application/problem+json');
+    expect(await ledger('+14155550109')).toHaveLength(0);
+  });
+
   it('keeps purposes apart: a transactional opt-in does not opt the number into marketing', async () => {
     const r = await json<Result>(await t.call('POST', '/v1/events', { body: { type: 'sms_optin', phone: '+14155550102', purpose: 'transactional' } }));
     expect(r.consent).toMatchObject({ purpose: 'transactional', status: 'opted_in' });

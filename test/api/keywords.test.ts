@@ -21,7 +21,7 @@ afterAll(async () => t.close());
 
 const pirate: KeywordPack = {
   locale: 'en',
-  keywords: { opt_out: ['Avast', 'Stop'], opt_in: ['Ahoy'], help: ['Parley'] },
+  keywords: { opt_out: ['Avast', 'Stop'], opt_in: ['Ahoy'], help: ['Parley', 'Help'] },
   replies: { opt_out: '{brand}: no more messages. Reply AHOY to rejoin.', opt_in: '{brand}: aboard. Msg&data rates may apply. Reply STOP to leave.', help: '{brand}: help at {help_contact}. Msg&data rates may apply. Reply STOP to leave.' },
   tolerant: { fillers: ['PLEASE'], negations: [], objects: [] },
 };
@@ -44,7 +44,7 @@ describe('GET/PUT /v1/keywords', () => {
     expect(override.status).toBe(200);
     const s = await json<Settings>(override);
     expect(s).toMatchObject({ sender: '+12015550100', source: 'sender', tolerant: false, brand_name: 'Acme', help_contact: 'acme.example/help' });
-    expect(s.packs[0]!.keywords).toEqual({ opt_out: ['AVAST', 'STOP'], opt_in: ['AHOY'], help: ['PARLEY'] });
+    expect(s.packs[0]!.keywords).toEqual({ opt_out: ['AVAST', 'STOP'], opt_in: ['AHOY'], help: ['PARLEY', 'HELP'] });
 
     const other = await json<Settings>(await t.call('GET', '/v1/keywords?sender=%2B12015550199'));
     expect(other).toMatchObject({ source: 'account', tolerant: true });
@@ -72,9 +72,14 @@ describe('GET/PUT /v1/keywords', () => {
     expect(problem.errors).toEqual(
       expect.arrayContaining([
         { field: 'packs[0].keywords.opt_in[0]', reason: 'STOP is already in opt_out' },
-        { field: 'packs[1].keywords.opt_out', reason: 'at least one opt-out keyword is required' },
+        { field: 'packs[1].keywords.opt_out', reason: 'must include STOP (CTIA: STOP always works)' },
+        { field: 'packs[1].keywords.help', reason: 'must include HELP (CTIA: HELP always works)' },
       ]),
     );
+    // STOP cannot be replaced by another opt-out word (it would stop working on the MO path).
+    const noStop = await t.call('PUT', '/v1/keywords', { body: { tolerant: true, packs: [{ ...pirate, keywords: { opt_out: ['JOIN'], opt_in: ['START'], help: ['HELP'] } }] } });
+    expect(noStop.status).toBe(422);
+    expect((await json<Problem>(noStop)).errors).toEqual([{ field: 'packs[0].keywords.opt_out', reason: 'must include STOP (CTIA: STOP always works)' }]);
     // Nothing stored by the refused requests.
     expect((await json<Settings>(await t.call('GET', '/v1/keywords'))).source).toBe('account');
     expect((await json<Settings>(await t.call('GET', '/v1/keywords'))).packs).toHaveLength(6);
