@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
@@ -65,7 +66,10 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
       throw new PayloadTooLargeError(JSON_MAX_BODY_BYTES);
     },
   });
-  app.use('/v1/*', async (c, next) => ((c.req.header('content-type') ?? '').includes('json') ? jsonLimit(c, next) : next()));
+  app.use('/v1/*', async (c, next) => {
+    if (!(c.req.header('content-type') ?? '').includes('json')) return next();
+    return jsonLimit(c as unknown as Context, next);
+  });
 
   app.openapi(healthRoute, async (c) => {
     try {
