@@ -1,4 +1,4 @@
-import type { Context } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
@@ -35,6 +35,17 @@ const healthRoute = createRoute({
 /** Largest JSON request body accepted on `/v1`, bytes (1 MiB); larger is a 413 problem. */
 export const JSON_MAX_BODY_BYTES = 1024 * 1024;
 
+/** `bodyLimit` for JSON requests only (413 problem above `maxSize` bytes); other bodies pass through. */
+function jsonBodyLimit(maxSize: number): MiddlewareHandler {
+  const limit = bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new PayloadTooLargeError(maxSize);
+    },
+  });
+  return async (c, next) => ((c.req.header('content-type') ?? '').includes('json') ? limit(c, next) : next());
+}
+
 /**
  * Builds the HTTP API (hono + @hono/zod-openapi): one sub-app per resource under `/v1`, bearer-key
  * auth on each, zod validation as middleware, and one `onError` that turns every failure into an
@@ -60,16 +71,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   });
 
   // JSON bodies are small; a 200 MB one must not be parsed into memory (CSV uploads have their own limit).
-  const jsonLimit = bodyLimit({
-    maxSize: JSON_MAX_BODY_BYTES,
-    onError: () => {
-      throw new PayloadTooLargeError(JSON_MAX_BODY_BYTES);
-    },
-  });
-  app.use('/v1/*', async (c, next) => {
-    if (!(c.req.header('content-type') ?? '').includes('json')) return next();
-    return jsonLimit(c as unknown as Context, next);
-  });
+  app.use('/v1/*', jsonBodyLimit(JSON_MAX_BODY_BYTES));
 
   app.openapi(healthRoute, async (c) => {
     try {
