@@ -59,7 +59,8 @@ export function validateStepInput<S extends OnboardingStepId>(step: S, input: St
       if (!Array.isArray(list) || list.length === 0) return [{ field: 'countries', reason: 'choose at least one country' }];
       list.forEach((c, n) => {
         if (typeof c !== 'string' || !countryRule(c)) errors.push({ field: `countries[${n}]`, reason: `no country rules for ${String(c)}` });
-        else if (list.indexOf(c) !== n) errors.push({ field: `countries[${n}]`, reason: `${c} is listed twice` });
+        else if (list.findIndex((x) => typeof x === 'string' && x.toUpperCase() === c.toUpperCase()) !== n)
+          errors.push({ field: `countries[${n}]`, reason: `${c.toUpperCase()} is listed twice` });
       });
       break;
     }

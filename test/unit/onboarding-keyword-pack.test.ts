@@ -44,6 +44,7 @@ describe('onboarding step inputs', () => {
       { field: 'countries[1]', reason: 'no country rules for XX' },
       { field: 'countries[2]', reason: 'US is listed twice' },
     ]);
+    expect(validateStepInput('countries', { countries: ['US', 'us'] }, { countries: [] })).toEqual([{ field: 'countries[1]', reason: 'US is listed twice' }]);
     const errors = validateStepInput('senders', { registrations: [{ country: 'GB', sender_type: 'alphanumeric', sender: 'Acme' }] }, { countries: ['US'] });
     expect(errors).toEqual([{ field: 'registrations[0].country', reason: 'GB is not one of the chosen countries (US)' }]);
     expect(validateStepInput('callbacks', { test_number: '555', sender: '' }, { countries: [] }).map((e) => e.field)).toEqual(['test_number', 'sender']);
