@@ -15,6 +15,7 @@
  */
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import type { Parser } from 'csv-parse';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { normalizePhoneNumber } from '../domain/phone-number.js';
 import type { CountryCode } from '../domain/phone-number.js';
@@ -203,10 +204,7 @@ export async function* parseConsentCsv(
   source.pipe(parser);
   let reader: RowReader | undefined;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-    }>) {
+    for await (const { record, info } of recordsThenError(parser)) {
       // `info.lines` is the line where the record ends; its quoted line breaks are the lines before.
       const line = info.lines - record.reduce((sum, field) => sum + countLines(field), 0);
       if (!reader) reader = new RowReader(record, options.defaultCountry);
@@ -216,6 +214,55 @@ export async function* parseConsentCsv(
     source.destroy();
   }
   if (!reader) throw new CsvHeaderError('the file is empty: no header row', []);
+}
+
+/** One parsed record with csv-parse's `info`. */
+interface ParsedRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+/**
+ * The parser's records in order, then its error if it fails. Async-iterating the stream directly
+ * would throw at once and drop the records it had already parsed (a small file with an unclosed
+ * quote on line 4 would lose lines 2 and 3); here every good row before the fault is yielded first.
+ * Backpressure: the parser pauses while 2,000 records wait.
+ */
+async function* recordsThenError(parser: Parser): AsyncGenerator<ParsedRecord> {
+  let queue: ParsedRecord[] = [];
+  let failure: Error | undefined;
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  parser.on('data', (r: ParsedRecord) => {
+    queue.push(r);
+    if (queue.length >= 2_000) parser.pause();
+    notify();
+  });
+  parser.on('error', (err: Error) => {
+    failure = err;
+    notify();
+  });
+  parser.on('end', () => {
+    ended = true;
+    notify();
+  });
+  for (;;) {
+    if (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      if (!failure && !ended) parser.resume();
+      yield* batch;
+      continue;
+    }
+    if (failure) throw failure;
+    if (ended) return;
+    await new Promise<void>((resolve) => (wake = resolve));
+  }
 }
 
 /** Maps one file's header to fields and reads its rows. */

@@ -235,4 +235,15 @@ describe('POST /v1/contacts/import', () => {
     }>`SELECT count(*)::int AS n FROM contacts WHERE phone_e164 LIKE '+4474001%'`.execute(t.db);
     expect(n.rows[0]?.n).toBe(2500);
   });
+  it('keeps the good rows read before an unclosed quote and reports the fault', async () => {
+    const csv = 'phone,first_name,opted_in_at\n+12015550231,Ann,2025-01-01T00:00:00Z\n+12015550232,Bob,2025-01-01T00:00:00Z\n+12015550233,"Unterm,2025-01-01T00:00:00Z\n+12015550234,Dan,2025-01-01T00:00:00Z\n';
+    const res = await importCsv(csv);
+    expect(res.status).toBe(200);
+    const summary = await json<ContactImportSummary>(res);
+    expect(summary).toMatchObject({ rows: 2, imported: 2, error_count: 1 });
+    expect(summary.errors[0]).toMatchObject({ field: 'file' });
+    expect(summary.errors[0]!.reason).toContain('CSV_QUOTE_NOT_CLOSED');
+    const phones = await t.db.selectFrom('contacts').select('phone_e164').where('phone_e164', 'in', ['+12015550231', '+12015550232', '+12015550234']).execute();
+    expect(phones.map((p) => p.phone_e164).sort()).toEqual(['+12015550231', '+12015550232']);
+  });
 });

@@ -112,6 +112,20 @@ describe('parseConsentCsv: rows', () => {
     for (const never of v.expected.never_emit as string[]) expect(emitted).not.toContain(never);
   });
 
+  it('yields every good row before an unclosed quote, then throws the parse error', async () => {
+    const csv = 'phone,first_name,opted_in_at\n+12015550131,Ann,2025-01-01T00:00:00Z\n+12015550132,Bob,2025-01-01T00:00:00Z\n+12015550133,"Unterm,2025-01-01T00:00:00Z\n+12015550134,Dan,2025-01-01T00:00:00Z\n';
+    const rows: ConsentCsvRow[] = [];
+    await expect(
+      (async () => {
+        for await (const row of parseConsentCsv(csv, {})) rows.push(row);
+      })(),
+    ).rejects.toMatchObject({ code: 'CSV_QUOTE_NOT_CLOSED' });
+    expect(rows.map((r) => (r.ok ? [r.line, r.phoneE164] : [r.line, r.reason]))).toEqual([
+      [2, '+12015550131'],
+      [3, '+12015550132'],
+    ]);
+  });
+
   it('keeps line numbers right across quoted line breaks, blank lines, CRLF and lone CR', async () => {
     const lines = [
       'phone,opted_in_at,note',
