@@ -14,8 +14,8 @@ export function createAbWinnerActivities(deps: ActivityDeps) {
      * Picks the winning variant on the test share (recipients with seq ≤ `testSeqTo`) by `metric`,
      * stores the decision in `campaigns.ab_result` and assigns the winner to every later recipient,
      * once (a retry answers the first decision).
-     * @throws ApplicationFailure (non-retryable, `ab_metric_unavailable`) for click_rate (clicks are not
-     *   counted yet; the API refuses it with a 422 first).
+     * @throws ApplicationFailure (non-retryable, `ab_metric_unavailable`) when the figures lack the
+     *   metric (a defect: clicks are always counted).
      */
     async pickAbWinner(input: { campaignId: string; metric: AbMetric; testSeqTo: number }): Promise<AbResult> {
       const figures = await abTestFigures(db, input.campaignId, input.testSeqTo);

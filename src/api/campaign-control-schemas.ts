@@ -67,7 +67,7 @@ export const CampaignControlSettingsShape = {
     .openapi({
       description:
         'Winner mode: send the variants to a test share, wait, pick the best by the metric, send it to the rest. ' +
-        'Needs at least two variants. `click_rate` is refused (422) until click tracking is available.',
+        'Needs at least two variants. `click_rate` counts messages whose short link was clicked, so every variant must be a `template_id` of a template with `shorten_links`.',
     }),
 };
 
@@ -75,9 +75,9 @@ export const CampaignControlSettingsShape = {
 export const CAMPAIGN_CONTROL_SETTINGS = ['quiet_hours_window', 'validity_seconds', 'start_at', 'send_at_local_time', 'frequency_cap', 'ab_winner'] as const;
 
 /**
- * Rules of winner mode that span fields: at least two variants; `click_rate` is refused until click
- * tracking exists (link tracking is another module's work).
- * @throws {ValidationError} (422) naming `settings.ab_winner…`.
+ * Rules of winner mode that span fields: at least two variants; `click_rate` needs every variant to be a
+ * stored template (`template_id`), since only those get short links whose clicks are counted.
+ * @throws {ValidationError} (422) naming `settings.ab_winner…` or `variants[i].template_id`.
  */
 export function checkAbWinnerSettings(body: { variants: unknown[]; settings: { ab_winner?: { metric: string } | undefined } }): void {
   const ab = body.settings.ab_winner;
@@ -86,6 +86,11 @@ export function checkAbWinnerSettings(body: { variants: unknown[]; settings: { a
     throw new ValidationError([{ field: 'settings.ab_winner', reason: 'winner mode needs at least two variants' }]);
   }
   if (ab.metric === 'click_rate') {
-    throw new ValidationError([{ field: 'settings.ab_winner.metric', reason: 'click_rate is not available: clicks are not tracked yet; use delivery_rate or reply_rate' }]);
+    // Links are shortened and clicks counted only for stored templates with shorten_links.
+    const issues = body.variants
+      .map((v, i) => ({ v: v as { template_id?: unknown }, i }))
+      .filter(({ v }) => typeof v.template_id !== 'string')
+      .map(({ i }) => ({ field: `variants[${i}].template_id`, reason: 'click_rate needs every variant to be a template with shorten_links (clicks are counted on its short links)' }));
+    if (issues.length > 0) throw new ValidationError(issues);
   }
 }

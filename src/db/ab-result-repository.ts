@@ -11,12 +11,16 @@ export async function findAbResult(db: Db, campaignId: string): Promise<AbResult
   return r.rows[0]?.ab_result ?? null;
 }
 
-/** Per-variant sent / delivered / replies (opt-outs are not counted as replies) of the recipients with seq ≤ `testSeqTo` (the test share). */
+/**
+ * Per-variant sent / delivered / replies (opt-outs are not counted as replies) / clicks (messages whose
+ * short link was clicked at least once) of the recipients with seq ≤ `testSeqTo` (the test share).
+ */
 export async function abTestFigures(db: Db, campaignId: string, testSeqTo: number): Promise<AbVariantFigures[]> {
-  const r = await sql<{ key: string; sent: number; delivered: number; replies: number }>`
+  const r = await sql<{ key: string; sent: number; delivered: number; replies: number; clicks: number }>`
     SELECT m.variant_key AS key,
            (count(*) FILTER (WHERE m.submitted_at IS NOT NULL))::int AS sent,
            (count(*) FILTER (WHERE m.status = 'delivered'))::int AS delivered,
+           (count(*) FILTER (WHERE EXISTS (SELECT 1 FROM short_links s WHERE s.message_id = m.id AND s.clicks > 0)))::int AS clicks,
            coalesce(sum((SELECT count(*) FROM inbound_messages i WHERE i.attributed_message_id = m.id
                          AND (i.keyword_class IS NULL OR i.keyword_class <> 'opt_out'))), 0)::int AS replies
     FROM messages m

@@ -51,6 +51,58 @@ describe('A/B winner mode through the API', () => {
     expect((campaign.progress as { abWinner?: { winner: string } }).abWinner?.winner).toBe('B');
   });
 
+  it('by click rate: the variant whose short links were clicked more wins', async () => {
+    stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 } } });
+    await stack.seedContacts(100);
+    const templates: string[] = [];
+    for (const [name, body] of [
+      ['spring A', 'Hi {{ first_name }}, spring sale: https://shop.example.com/a STOP to end'],
+      ['spring B', '{{ first_name }}: 20% off at https://shop.example.com/b STOP to end'],
+    ] as const) {
+      const t = await stack.call<{ id: string }>('POST', '/v1/templates', { name, body, shorten_links: true });
+      expect(t.status).toBe(201);
+      templates.push(t.body.id);
+    }
+    const created = await stack.call<{ id: string }>('POST', '/v1/campaigns', {
+      name: 'click test',
+      connection_id: stack.connectionId,
+      sender: '+12015550100',
+      variants: [
+        { key: 'A', weight: 1, template_id: templates[0] },
+        { key: 'B', weight: 1, template_id: templates[1] },
+      ],
+      settings: { batch_size: 50, max_concurrent_batches: 2, dlr_timeout_seconds: 30, flush_interval_ms: 300, ab_winner: { test_share: 0.5, wait_seconds: 4, metric: 'click_rate' } },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    // The test share (recipients 1..50) is sent: open the short links of a third of B's messages, twice each.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const rows = await stack.db.selectFrom('messages').select(['status']).where('campaign_id', '=', id).execute();
+      if (rows.length >= 50 && rows.every((r) => r.status !== 'queued' && r.status !== 'submitting')) break;
+      if (Date.now() > deadline) throw new Error('test share not sent');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const linksB = await stack.db
+      .selectFrom('short_links as s')
+      .innerJoin('messages as m', 'm.id', 's.message_id')
+      .select(['s.code'])
+      .where('m.campaign_id', '=', id)
+      .where('m.variant_key', '=', 'B')
+      .execute();
+    expect(linksB.length).toBeGreaterThan(5);
+    const clicked = linksB.slice(0, Math.ceil(linksB.length / 3));
+    for (const { code } of [...clicked, ...clicked]) expect((await fetch(`${stack.api.url}/l/${code}`, { redirect: 'manual' })).status).toBe(302);
+
+    const campaign = await stack.waitForCampaign(id, 120_000);
+    expect(campaign.status).toBe('completed');
+    const ab = (campaign.stats as unknown as { ab_winner: { winner: string; reason: string; metric: string } }).ab_winner;
+    expect(ab).toMatchObject({ metric: 'click_rate', winner: 'B' });
+    // Unique clicks: a message clicked twice counts once.
+    expect(ab.reason).toContain(`(${clicked.length}/${linksB.length})`);
+    expect(ab.reason).toMatch(/vs A 0\.0% \(0\/\d+\)$/);
+  });
+
   for (const v of loadVectors('ab-split')) {
     it(`${v.id}: one variant per recipient, one message, stable when the snapshot runs again`, async () => {
       stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 } } });
@@ -78,7 +130,7 @@ describe('A/B winner mode through the API', () => {
     });
   }
 
-  it('refuses winner mode with one variant or with click_rate (422 naming the field)', async () => {
+  it('refuses winner mode with one variant, or click_rate on body variants (422 naming the field)', async () => {
     stack = await startTestStack();
     const one = await stack.call('POST', '/v1/campaigns', {
       name: 'x', connection_id: stack.connectionId, sender: '+12015550100', variants: [VARIANTS[0]], settings: { ab_winner: { test_share: 0.2, wait_seconds: 60, metric: 'reply_rate' } },
@@ -89,6 +141,6 @@ describe('A/B winner mode through the API', () => {
       name: 'x', connection_id: stack.connectionId, sender: '+12015550100', variants: VARIANTS, settings: { ab_winner: { test_share: 0.2, wait_seconds: 60, metric: 'click_rate' } },
     });
     expect(click.status).toBe(422);
-    expect(JSON.stringify(click.body)).toContain('settings.ab_winner.metric');
+    expect(JSON.stringify(click.body)).toContain('variants[0].template_id');
   });
 });

@@ -21,6 +21,14 @@ describe('A/B winner pick', () => {
     expect(pickAbWinner('reply_rate', [{ key: 'B', sent: 0, delivered: 0, replies: 0 }, { key: 'A', sent: 0, delivered: 0, replies: 0 }]).winner).toBe('A');
   });
 
+  it('by click rate when clicks are counted', () => {
+    const withClicks = [
+      { key: 'A', sent: 10, delivered: 10, replies: 0, clicks: 1 },
+      { key: 'B', sent: 10, delivered: 9, replies: 0, clicks: 4 },
+    ];
+    expect(pickAbWinner('click_rate', withClicks)).toMatchObject({ winner: 'B', reason: 'B: click rate 40.0% (4/10) vs A 10.0% (1/10)' });
+  });
+
   it('click rate without click figures is refused with a named error', () => {
     expect(() => pickAbWinner('click_rate', figures)).toThrow(AbMetricUnavailableError);
   });
