@@ -117,7 +117,10 @@ describe('SMPP 3.4 against the local SMSC simulator over TCP', () => {
     const unknown = await countWhere(stack.db, 'messages', "status = 'rejected' AND error_text LIKE 'send outcome unknown%'");
     expect(campaign.stats.totals.delivered + unknown).toBe(120);
     const fullySent = new Set([...parts.keys()].filter((k) => k.endsWith(':2') && parts.has(k.replace(/:2$/, ':1'))).map((k) => k.split(':')[0]));
-    expect(campaign.stats.totals.delivered).toBe(fullySent.size);
+    // A message the SMSC got whole can still be "outcome unknown" to us when the drop swallowed its last
+    // submit_sm_resp (then it is never re-sent); how many depends on timing.
+    expect(campaign.stats.totals.delivered).toBeLessThanOrEqual(fullySent.size);
+    expect(fullySent.size - campaign.stats.totals.delivered).toBeLessThanOrEqual(unknown);
     // Receipts quoted decimal ids for hex submit ids; each part's receipt is logged once (duplicates
     // deduplicated) and correlated — except those of parts whose submit_sm_resp the drop swallowed.
     // (The simulator receipts a multi-part message once all its parts are in.)
