@@ -11,7 +11,7 @@ import { consentImportErrors, createConsentImport, findConsentImport } from '../
 import type { ConsentImportRow } from '../db/consent-import-repository.js';
 import { consentImportWorkflowId } from '../workflows/consent-import-workflow.js';
 import type { consentImportWorkflow } from '../workflows/consent-import-workflow.js';
-import { NotFoundError, PayloadTooLargeError, ServiceUnavailableError, UnsupportedMediaTypeError } from './api-error.js';
+import { NotFoundError, PayloadTooLargeError, ServiceUnavailableError, UnsupportedMediaTypeError, ValidationError } from './api-error.js';
 import type { ApiDeps } from './api-deps.js';
 import { BEARER_SECURITY, requireApiKey } from './auth.js';
 import type { AuthEnv } from './auth.js';
@@ -150,6 +150,10 @@ export function createConsentImportRoutes(deps: ApiDeps & { consentImportDir?: s
     } catch (err) {
       await rm(path, { force: true });
       throw err;
+    }
+    if (bytes === 0) {
+      await rm(path, { force: true });
+      throw new ValidationError([{ field: 'body', reason: 'the file is empty: send the CSV as the request body' }]);
     }
     const row = await createConsentImport(deps.db, {
       id,

@@ -115,6 +115,15 @@ describe('consentImport workflow (POST /v1/consent-imports)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('refuses an empty upload with 422 naming the body, starting nothing', async () => {
+    const before = await stack.db.selectFrom('consent_imports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const res = await upload('');
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(res.body)).toContain('"field":"body"');
+    const after = await stack.db.selectFrom('consent_imports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+
   it('another account cannot read an import', async () => {
     expect((await stack.call('GET', `/v1/consent-imports/${randomUUID()}`)).status).toBe(404);
     expect((await stack.call('GET', '/v1/consent-imports/not-a-uuid')).status).toBe(404);
