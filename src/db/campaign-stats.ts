@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './connection.js';
 import { campaignStatsRows } from './campaign-repository.js';
+import { loadCampaignExtraStats } from './campaign-extra-stats.js';
 import { loadCompositionStats } from './composition-stats.js';
 import type { CompositionStats } from './composition-stats.js';
 
@@ -23,6 +24,15 @@ export interface StatsCounts {
   segments: number;
   /** Inbound replies attributed to these messages. */
   replies: number;
+  /** Of those replies, opt-outs (STOP and its variants in any pack). */
+  opt_outs: number;
+  /**
+   * Estimated cost of the messages sent: segments × the account's price per segment for the recipient's
+   * country (`PUT /v1/templates/prices/{country}`), per currency, e.g. `{ "USD": 1.58 }`.
+   */
+  estimated_cost: Record<string, number>;
+  /** Messages sent whose country has no price (not in `estimated_cost`). */
+  unpriced_messages: number;
   /** Reasons of suppressed, rejected, failed and undelivered messages: `{ opted_out: 3 }`. */
   reasons: Record<string, number>;
 }
@@ -38,7 +48,8 @@ export interface CampaignStats {
 function empty(): StatsCounts {
   return {
     messages: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, expired: 0, rejected: 0,
-    suppressed: 0, unknown: 0, pending: 0, segments: 0, replies: 0, reasons: {},
+    suppressed: 0, unknown: 0, pending: 0, segments: 0, replies: 0, opt_outs: 0,
+    estimated_cost: {}, unpriced_messages: 0, reasons: {},
   };
 }
 
@@ -83,6 +94,21 @@ export async function loadCampaignStats(db: Db, campaignId: string): Promise<Cam
     totals.replies += r.n;
     const v = byVariant.get(r.variant_key ?? '-');
     if (v) v.replies += r.n;
+  }
+  const extra = await loadCampaignExtraStats(db, campaignId);
+  for (const [key, n] of extra.optOuts) {
+    totals.opt_outs += n;
+    const v = byVariant.get(key);
+    if (v) v.opt_outs += n;
+  }
+  for (const [key, c] of extra.cost) {
+    const v = byVariant.get(key);
+    for (const target of v ? [totals, v] : [totals]) {
+      target.unpriced_messages += c.unpriced;
+      for (const [currency, amount] of Object.entries(c.byCurrency)) {
+        target.estimated_cost[currency] = Math.round(((target.estimated_cost[currency] ?? 0) + amount) * 1e6) / 1e6;
+      }
+    }
   }
   return {
     totals: { ...totals, total: totals.messages },
