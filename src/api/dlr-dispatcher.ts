@@ -19,6 +19,12 @@ export interface DlrDispatcherOptions {
   flushIntervalMs?: number;
   /** How often the log is swept for events that were never signalled, ms; default 5,000. */
   sweepIntervalMs?: number;
+  /**
+   * Whether this dispatcher sweeps the log at all; default true. The log is shared, so one sweeper
+   * (the API's) covers events logged by every process; a worker's dispatcher (SMPP receipts) only
+   * delivers what it logged itself.
+   */
+  sweep?: boolean;
   /** Events younger than this are left to the in-memory path by the sweeper, ms; default 3,000. */
   sweepMinAgeMs?: number;
   /** Signalled events whose state is still not persisted after this long are re-delivered, ms; default 60,000. */
@@ -56,7 +62,7 @@ export class DlrDispatcher {
   /** Starts the coalescing and sweeping timers. */
   start(): void {
     this.flushTimer = setInterval(() => void this.flush(), this.options.flushIntervalMs ?? 1_000);
-    this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepIntervalMs ?? 5_000);
+    if (this.options.sweep !== false) this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepIntervalMs ?? 5_000);
   }
 
   /** Stops the timers and delivers what is queued. */

@@ -17,9 +17,10 @@ export async function runWorker(): Promise<void> {
   const db = await openDatabase(config);
   const cipher = new CredentialCipher(await credentialsKey(config));
   const connection = await connectWorker(config);
-  // SMPP binds live here; their receipts take the webhook path (log, then a coalesced signal).
+  // SMPP binds live here; their receipts take the webhook path (log, then a coalesced signal). The
+  // API's sweeper re-delivers anything this process logged but could not signal.
   const temporal = await connectClient(config);
-  const dispatcher = new DlrDispatcher(db, temporal.client, logger);
+  const dispatcher = new DlrDispatcher(db, temporal.client, logger, { sweep: false });
   dispatcher.start();
   const smpp = new SmppSessionPool({ db, sink: dispatcher, logger });
   const publicBaseUrl = config.PUBLIC_BASE_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;

@@ -23,6 +23,7 @@ import type {
   WebhookRequest,
 } from '../provider-adapter.js';
 import { ProviderConfigError, WebhookPayloadError } from '../provider-adapter.js';
+import { zonedIsoTimestamp } from '../http/zoned-timestamp.js';
 import { parseConnectionPart } from '../http/connection-part.js';
 import { commonHttpOutcome, probeAccountEndpoint, providerHttpCall } from '../http/provider-http-call.js';
 import { parseJson, webhookParams, withQueryParam } from '../http/webhook-params.js';
@@ -46,11 +47,8 @@ function payloadOf(req: WebhookRequest): unknown {
   return webhookParams(req);
 }
 
-const zoned = (ts: string | undefined): string | undefined => {
-  if (ts === undefined || !/^\d{4}-\d\d-\d\dT.*(Z|[+-]\d\d:?\d\d)$/.test(ts)) return undefined;
-  const at = Date.parse(ts);
-  return Number.isNaN(at) ? undefined : new Date(at).toISOString();
-};
+/** An ISO 8601 date-time that names its zone, as UTC (a generic provider's other formats are kept raw). */
+const zoned = (ts: string | undefined): string | undefined => (ts !== undefined && /^\d{4}-\d\d-\d\dT/.test(ts) ? zonedIsoTimestamp(ts) : undefined);
 
 /**
  * Creates the adapter of one generic HTTP connection. `conn.config` follows

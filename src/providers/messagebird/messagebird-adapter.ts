@@ -23,6 +23,7 @@ import type {
   WebhookRequest,
 } from '../provider-adapter.js';
 import { WebhookPayloadError } from '../provider-adapter.js';
+import { zonedIsoTimestamp } from '../http/zoned-timestamp.js';
 import { parseConnectionPart } from '../http/connection-part.js';
 import { commonHttpOutcome, probeAccountEndpoint, providerHttpCall } from '../http/provider-http-call.js';
 import { webhookParams } from '../http/webhook-params.js';
@@ -69,12 +70,6 @@ export function mapMessageBirdStatus(status: string, statusReason: string | unde
       return { status: 'unknown', reason: 'unknown' };
   }
 }
-
-const zoned = (ts: string | undefined): string | undefined => {
-  if (ts === undefined || !/(Z|[+-]\d\d:?\d\d)$/.test(ts)) return undefined;
-  const at = Date.parse(ts);
-  return Number.isNaN(at) ? undefined : new Date(at).toISOString();
-};
 
 /**
  * Creates the adapter of one MessageBird connection.
@@ -139,7 +134,7 @@ export function createMessageBirdAdapter(conn: ProviderConnectionConfig, deps: {
       if (p.statusErrorCode !== undefined && p.statusErrorCode !== '') dlr.providerErrorCode = p.statusErrorCode;
       if (p.statusReason !== undefined) dlr.providerErrorText = p.statusReason;
       if (p.statusDatetime !== undefined) dlr.providerTimestampRaw = p.statusDatetime;
-      const at = zoned(p.statusDatetime);
+      const at = zonedIsoTimestamp(p.statusDatetime);
       if (at !== undefined) dlr.eventAt = at;
       return [dlr];
     },
@@ -150,7 +145,7 @@ export function createMessageBirdAdapter(conn: ProviderConnectionConfig, deps: {
         if (p[field] === undefined || p[field] === '') throw new WebhookPayloadError(field, `messagebird inbound message without ${field}`);
       }
       const mo: NormalizedMo = { providerMessageId: p.id!, from: `+${p.originator!.replace(/^\+/, '')}`, to: p.recipient!, body: p.body ?? '', dedupeKey: p.id! };
-      const at = zoned(p.createdDatetime);
+      const at = zonedIsoTimestamp(p.createdDatetime);
       if (at !== undefined) mo.receivedAt = at;
       return [mo];
     },

@@ -23,6 +23,7 @@ import type {
   SendResult,
   WebhookRequest,
 } from '../provider-adapter.js';
+import { zonedIsoTimestamp } from '../http/zoned-timestamp.js';
 import { parseConnectionPart } from '../http/connection-part.js';
 import { commonHttpOutcome, probeAccountEndpoint, providerHttpCall } from '../http/provider-http-call.js';
 import { parseJson, validatePayload } from '../http/webhook-params.js';
@@ -96,12 +97,6 @@ export function mapSinchStatus(status: string, code: number): { status: Delivery
   }
 }
 
-const zoned = (ts: string | undefined): string | undefined => {
-  if (ts === undefined || !/(Z|[+-]\d\d:?\d\d)$/.test(ts)) return undefined;
-  const at = Date.parse(ts);
-  return Number.isNaN(at) ? undefined : new Date(at).toISOString();
-};
-
 /**
  * Creates the adapter of one Sinch connection.
  * - `conn.config`: `{ servicePlanId, baseUrl?, timeoutMs? }`; `conn.credentials`: `{ apiToken, webhookSecret }`.
@@ -148,7 +143,7 @@ export function createSinchAdapter(conn: ProviderConnectionConfig, deps: { now?:
     if (ref !== undefined && ref !== '') dlr.ourMessageId = ref;
     if (mapped.reason !== undefined) dlr.reason = mapped.reason;
     if (at !== undefined) dlr.providerTimestampRaw = at;
-    const eventAt = zoned(at);
+    const eventAt = zonedIsoTimestamp(at);
     if (eventAt !== undefined) dlr.eventAt = eventAt;
     return dlr;
   };
@@ -172,7 +167,7 @@ export function createSinchAdapter(conn: ProviderConnectionConfig, deps: { now?:
       const p = validatePayload(moSchema, parseJson(req.rawBody), 'sinch');
       const from = p.from.startsWith('+') ? p.from : `+${p.from}`;
       const mo: NormalizedMo = { providerMessageId: p.id, from, to: p.to, body: p.body ?? '', dedupeKey: p.id };
-      const at = zoned(p.received_at);
+      const at = zonedIsoTimestamp(p.received_at);
       if (at !== undefined) mo.receivedAt = at;
       return [mo];
     },

@@ -22,6 +22,7 @@ import type {
   WebhookRequest,
 } from '../provider-adapter.js';
 import { ProviderConfigError, WebhookPayloadError } from '../provider-adapter.js';
+import { zonedIsoTimestamp } from '../http/zoned-timestamp.js';
 import { parseConnectionPart } from '../http/connection-part.js';
 import { commonHttpOutcome, probeAccountEndpoint, providerHttpCall } from '../http/provider-http-call.js';
 import { parseJson, validatePayload } from '../http/webhook-params.js';
@@ -178,9 +179,9 @@ export function createTelnyxAdapter(conn: ProviderConnectionConfig, deps: { now?
       if (first?.title !== undefined) dlr.providerErrorText = first.title;
       if (data.occurred_at !== undefined) {
         dlr.providerTimestampRaw = data.occurred_at;
-        const at = Date.parse(data.occurred_at);
         // Only a zoned timestamp becomes eventAt (§9.7); Telnyx sends `+00:00`.
-        if (/(Z|[+-]\d\d:?\d\d)$/.test(data.occurred_at) && !Number.isNaN(at)) dlr.eventAt = new Date(at).toISOString();
+        const eventAt = zonedIsoTimestamp(data.occurred_at);
+        if (eventAt !== undefined) dlr.eventAt = eventAt;
       }
       return [dlr];
     },
@@ -191,8 +192,8 @@ export function createTelnyxAdapter(conn: ProviderConnectionConfig, deps: { now?
       const p = data.payload;
       if (p.from === undefined) throw new WebhookPayloadError('data.payload.from', 'telnyx message.received without from');
       const mo: NormalizedMo = { providerMessageId: p.id, from: p.from.phone_number, to: p.to[0]!.phone_number, body: p.text ?? '', dedupeKey: p.id };
-      const at = p.received_at === undefined ? NaN : Date.parse(p.received_at);
-      if (!Number.isNaN(at) && /(Z|[+-]\d\d:?\d\d)$/.test(p.received_at!)) mo.receivedAt = new Date(at).toISOString();
+      const receivedAt = zonedIsoTimestamp(p.received_at);
+      if (receivedAt !== undefined) mo.receivedAt = receivedAt;
       return [mo];
     },
 
