@@ -78,6 +78,22 @@ describe('delivery promises under faults', () => {
     // flushIntervalMs of 10 minutes: the dispatcher never signals from memory, as after an API crash
     // right after its 2xx; only the sweep of webhook_events can deliver.
     stack = await startTestStack({ dispatcher: { flushIntervalMs: 600_000, sweepIntervalMs: 500, sweepMinAgeMs: 200 } });
+    // The webhook's in-memory hand-off is dropped (as if the API died after its 2xx); only what the
+    // sweep reads back from the log is queued. (The sweep also flushes the queue, so without this the
+    // webhook's own events would ride along and a broken sweep could go unnoticed.)
+    const dispatcher = stack.api.dispatcher;
+    const enqueue = dispatcher.enqueue.bind(dispatcher);
+    const sweep = dispatcher.sweep.bind(dispatcher);
+    let sweeping = false;
+    dispatcher.enqueue = (events) => (sweeping ? enqueue(events) : undefined);
+    dispatcher.sweep = async () => {
+      sweeping = true;
+      try {
+        return await sweep();
+      } finally {
+        sweeping = false;
+      }
+    };
     await stack.seedContacts(200);
     const id = await stack.createCampaign({ batch_size: 100, max_concurrent_batches: 2, dlr_timeout_seconds: 60, flush_interval_ms: 300 });
     const campaign = await stack.waitForCampaign(id, 120_000);
