@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { appendConsentEvents } from '../db/consent-repository.js';
+import { keywordConsentEvents } from '../db/keyword-consent.js';
 import { joinConcatParts, lastCampaignMessageTo, pendingConcatParts } from '../db/inbound-message-repository.js';
 import { loadKeywordSettings } from '../db/keyword-settings-repository.js';
 import { classifyKeywordReply, compileKeywordPacks } from '../domain/keyword-matcher.js';
@@ -9,8 +10,7 @@ import type { KeywordCategory } from '../domain/keyword-pack.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { sendAutoReplyOnce } from './auto-reply-sender.js';
 
-/** Consent purposes a STOP revokes and a START restores: a keyword speaks for the whole number. */
-export const KEYWORD_CONSENT_PURPOSES = ['marketing', 'transactional'] as const;
+export { KEYWORD_CONSENT_PURPOSES } from '../db/keyword-consent.js';
 
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 
@@ -85,20 +85,7 @@ export function createInboundActivities(deps: ActivityDeps) {
         if (contactId) await db.updateTable('inbound_messages').set({ contact_id: contactId }).where('id', '=', mo.id).execute();
       }
       if (!contactId) return { contactId: null };
-      await appendConsentEvents(
-        db,
-        KEYWORD_CONSENT_PURPOSES.map((purpose) => ({
-          accountId: mo.account_id,
-          contactId: contactId,
-          phoneE164: mo.from_e164,
-          purpose,
-          status: input.category === 'opt_out' ? ('opted_out' as const) : ('opted_in' as const),
-          source: 'keyword',
-          occurredAt: mo.received_at,
-          proof: { keyword: input.keyword, inbound_message_id: mo.id, provider_message_id: mo.provider_message_id, connection_id: mo.connection_id, to: mo.to_address },
-          dedupeKey: `keyword:${mo.connection_id}:${mo.provider_message_id}:${purpose}`,
-        })),
-      );
+      await appendConsentEvents(db, keywordConsentEvents(mo, contactId, input.category, input.keyword));
       return { contactId };
     },
 

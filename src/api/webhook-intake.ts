@@ -8,6 +8,10 @@
  * @module
  */
 import type { Db } from '../db/connection.js';
+import { appendConsentEvents } from '../db/consent-repository.js';
+import { keywordConsentEvents } from '../db/keyword-consent.js';
+import { loadKeywordSettings } from '../db/keyword-settings-repository.js';
+import { classifyKeywordReply, compileKeywordPacks } from '../domain/keyword-matcher.js';
 import { insertInboundMessage } from '../db/inbound-message-repository.js';
 import type { LoggedInbound } from '../db/inbound-message-repository.js';
 import { findMessagesForDlr } from '../db/message-repository.js';
@@ -89,6 +93,13 @@ export async function persistDlrs(db: Db, sink: DlrSink, connection: IntakeConne
  * Logs inbound messages (webhook log + `inbound_messages`) in one transaction. Keyword handling,
  * consent, auto-replies and attribution belong to the `inboundMessage` workflow, which the caller
  * starts for `logged` after answering (the API's starter), or the sweeper starts later (SMPP binds).
+ *
+ * One exception, for the promise "never send to an opted-out number": a single-part MO from a known
+ * contact that classifies as an opt-out (STOP, BAJA, …, with the account's and sender's packs) is
+ * written to the consent ledger in the same transaction, before the provider gets its 2xx, so the very
+ * next send chunk of any campaign sees it. The workflow later writes the identical rows (same dedupe
+ * keys, {@link keywordConsentEvents}), which are then no-ops. Multi-part MOs and unknown numbers wait
+ * for the workflow (reassembly; a number we never texted has nothing in flight).
  */
 export async function persistMos(
   db: Db,
@@ -98,6 +109,7 @@ export async function persistMos(
 ): Promise<IntakeResult & { logged: LoggedInbound[] }> {
   let duplicates = 0;
   const logged: LoggedInbound[] = [];
+  const packs = new Map<string, Awaited<ReturnType<typeof loadKeywordSettings>>>();
   await db.transaction().execute(async (trx) => {
     for (const mo of mos) {
       const [event] = await insertWebhookEvents(trx, [
@@ -120,6 +132,14 @@ export async function persistMos(
         continue;
       }
       logged.push(inbound);
+      if (inbound.concat || !inbound.stored?.contactId) continue;
+      const key = `${connection.accountId}\u0000${mo.to}`;
+      const settings = packs.get(key) ?? (await loadKeywordSettings(trx, connection.accountId, mo.to));
+      packs.set(key, settings);
+      const match = classifyKeywordReply(mo.body, compileKeywordPacks(settings.packs), { tolerant: settings.tolerant });
+      if (match.classification !== 'OPT_OUT') continue;
+      const stored = { id: inbound.id, account_id: connection.accountId, connection_id: connection.id, provider_message_id: mo.providerMessageId, from_e164: mo.from, to_address: mo.to, received_at: inbound.stored.receivedAt };
+      await appendConsentEvents(trx, keywordConsentEvents(stored, inbound.stored.contactId, 'opt_out', match.keyword ?? ''));
     }
   });
   return { received: mos.length, duplicates, logged };

@@ -14,6 +14,8 @@ export interface LoggedInbound {
   connectionId: string;
   workflowId: string;
   concat?: { from: string; ref: string; total: number };
+  /** Set by {@link insertInboundMessage} only: the known contact of the sender and the stored receive time. */
+  stored?: { contactId: string | null; receivedAt: Date };
 }
 
 /**
@@ -55,10 +57,17 @@ export async function insertInboundMessage(trx: Db, accountId: string, connectio
       ...(mo.receivedAt ? { received_at: mo.receivedAt } : {}),
     })
     .onConflict((oc) => oc.columns(['connection_id', 'provider_message_id']).doNothing())
-    .returning('id')
+    .returning(['id', 'received_at'])
     .executeTakeFirst();
   if (!row) return undefined;
-  return { id, accountId, connectionId, workflowId, ...(concat ? { concat: { from: mo.from, ref: concat.ref, total: concat.total } } : {}) };
+  return {
+    id,
+    accountId,
+    connectionId,
+    workflowId,
+    ...(concat ? { concat: { from: mo.from, ref: concat.ref, total: concat.total } } : {}),
+    stored: { contactId: contact?.id ?? null, receivedAt: row.received_at },
+  };
 }
 
 /** Inbound messages whose workflow was never started (older than `minAgeMs`), oldest first. */

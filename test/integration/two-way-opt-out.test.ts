@@ -69,6 +69,43 @@ describe('replies and provider opt-outs reach the consent ledger', () => {
     expect(stack.sandbox.messages({ to: later[0]!.phone_e164 })).toHaveLength(2);
   });
 
+  it('a STOP is in the consent ledger when the provider gets its 2xx, before any workflow runs; the workflow later adds nothing', async () => {
+    // No worker: the inboundMessage workflows cannot run, so only the webhook itself can have written consent.
+    stack = await startTestStack({ worker: false });
+    const [stopper, talker, stranger] = ['+12021000001', '+12021000002', '+12025550199'];
+    await stack.seedContacts(3);
+    const moUrl = `${stack.api.publicBaseUrl}/v1/webhooks/${stack.connectionId}/mo`;
+    stack.sandbox.sendInbound({ from: stopper, to: '+12015550100', body: '  Stop. ', url: moUrl });
+    stack.sandbox.sendInbound({ from: talker, to: '+12015550100', body: 'Thanks, see you Friday', url: moUrl });
+    stack.sandbox.sendInbound({ from: stranger, to: '+12015550100', body: 'STOP', url: moUrl });
+    await stack.sandbox.waitForIdle(10_000);
+    expect(await stack.db.selectFrom('inbound_messages').select('id').execute()).toHaveLength(3);
+    expect(await currentOf(stack, stopper)).toEqual({ status: 'opted_out', source: 'keyword' });
+    expect((await currentOf(stack, talker))?.status).toBe('opted_in');
+    // A number we never knew has nothing in flight: its contact and opt-out come from the workflow.
+    expect(await currentOf(stack, stranger)).toBeUndefined();
+
+    await stack.startWorker();
+    expect(await consentOf(stack, stranger, 'opted_out')).toEqual({ status: 'opted_out', source: 'keyword' });
+    const processed = async () => (await stack!.db.selectFrom('inbound_messages').select('id').where('processed_at', 'is not', null).execute()).length;
+    for (let i = 0; i < 200 && (await processed()) < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await processed()).toBe(3);
+    // One opt-out per purpose for the STOP the webhook recorded: the workflow's identical rows were no-ops.
+    const keywordEvents = await stack.db
+      .selectFrom('consent_events')
+      .select(['purpose', 'status'])
+      .where('phone_e164', '=', stopper)
+      .where('source', '=', 'keyword')
+      .orderBy('purpose')
+      .execute();
+    expect(keywordEvents).toEqual([
+      { purpose: 'marketing', status: 'opted_out' },
+      { purpose: 'transactional', status: 'opted_out' },
+    ]);
+    // And the STOP confirmation still went out once.
+    expect(stack.sandbox.messages({ to: stopper }).filter((m) => m.body.includes('unsubscribed'))).toHaveLength(1);
+  });
+
   it("a provider's opted-out refusal (21610) is recorded as an opt-out in our ledger", async () => {
     stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 }, optedOut: ['+12021000003'] } });
     await stack.seedContacts(10);
