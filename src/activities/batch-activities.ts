@@ -3,7 +3,6 @@ import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activ
 import type { FailureReason } from '../domain/message-status.js';
 import type { NewMessage } from '../db/database.js';
 import {
-  claimMessages,
   flushStates,
   insertMessages,
   messageStatesInRange,
@@ -26,6 +25,7 @@ import { loadCampaignComposition } from './campaign-composition.js';
 import { insertShortLinks } from '../db/short-link-repository.js';
 import type { NewShortLink } from '../db/short-link-repository.js';
 import { openSendTimeGate } from './send-time-gate.js';
+import { claimUnderFrequencyCap } from '../db/frequency-cap-repository.js';
 import { openSendPacer, waitUntil } from './send-pacer.js';
 
 /** A message's state as the batch workflow tracks it. */
@@ -55,7 +55,6 @@ export interface SendMessagesResult {
 const SUPPRESSED_BECAUSE = {
   quiet_hours: 'quiet hours would end after the campaign validity period',
   expired: 'its local send time would come after the campaign validity period',
-  frequency_cap: 'the contact already got the most messages the frequency cap allows in its period',
 } as const;
 
 /** Messages claimed and sent per round: consent re-check, claim, provider calls, record. */
@@ -209,7 +208,8 @@ export function createBatchActivities(deps: ActivityDeps) {
         for (const [id, reason] of verdict.suppress) records.push({ id, status: 'suppressed', reason, errorText: SUPPRESSED_BECAUSE[reason] });
         for (const t of verdict.deferred.values()) nextRelease = Math.min(nextRelease, t);
         deferredCount += verdict.deferred.size;
-        const claimed = new Set(await claimMessages(db, chunk.filter((m) => verdict.due.has(m.id)).map((m) => m.id)));
+        // Claim under the account's and campaign's frequency caps, locked per contact (frequency-cap-repository.ts).
+        const claimed = new Set((await claimUnderFrequencyCap(db, input.campaignId, chunk.filter((m) => verdict.due.has(m.id)).map((m) => m.id))).claimed);
         const toSend = chunk.filter((m) => claimed.has(m.id));
         let authFailure: string | undefined;
         const notSent: string[] = [];

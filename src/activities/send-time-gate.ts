@@ -4,7 +4,7 @@ import { decideSendTime, effectiveSendWindow } from '../domain/quiet-hours.js';
 import { resolveRecipientLocation } from '../domain/recipient-time-zone.js';
 import { ANY_TIME } from '../domain/send-window.js';
 import type { Db } from '../db/connection.js';
-import { overFrequencyCap, recipientLocations, setNotBefore, startSendingClock } from '../db/campaign-controls-repository.js';
+import { recipientLocations, setNotBefore, startSendingClock } from '../db/campaign-controls-repository.js';
 
 /** The gate's verdict on a set of queued messages at one instant. */
 export interface SendTimeVerdict {
@@ -14,13 +14,13 @@ export interface SendTimeVerdict {
   deferred: Map<string, number>;
   /**
    * Never to be sent: `suppressed` with this reason — `quiet_hours` when quiet hours hold it past the
-   * campaign's validity, `expired` when its local send time is past the validity, `frequency_cap`
-   * when the contact already got the most messages allowed in the cap's period.
+   * campaign's validity, `expired` when its local send time is past the validity. (Frequency caps are
+   * enforced later, at the claim: src/db/frequency-cap-repository.ts.)
    */
-  suppress: Map<string, 'quiet_hours' | 'expired' | 'frequency_cap'>;
+  suppress: Map<string, 'quiet_hours' | 'expired'>;
 }
 
-/** Decides, at send time, which queued messages of one campaign may go now (quiet hours, local-time scheduling, validity, frequency cap). */
+/** Decides, at send time, which queued messages of one campaign may go now (quiet hours, local-time scheduling, validity). */
 export interface SendTimeGate {
   controls: CampaignControls;
   /** Whether quiet hours apply (false only for a sandbox connection that did not opt in). */
@@ -60,13 +60,6 @@ export async function openSendTimeGate(db: Db, campaignId: string, now: Date): P
         if (notBefore <= nowMs) verdict.due.add(r.id);
         else if (notBefore >= validUntilMs) verdict.suppress.set(r.id, waitFor === 'local_time' ? 'expired' : 'quiet_hours');
         else verdict.deferred.set(r.id, notBefore);
-      }
-      const cap = controls.frequencyCap;
-      if (cap && verdict.due.size > 0) {
-        for (const id of await overFrequencyCap(db, [...verdict.due], cap.max, new Date(nowMs - cap.periodMs))) {
-          verdict.due.delete(id);
-          verdict.suppress.set(id, 'frequency_cap');
-        }
       }
       await setNotBefore(
         db,

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { InvalidSendWindowError, parseDailyWindow } from '../domain/send-window.js';
 import { ValidationError } from './api-error.js';
+import { FrequencyCapSchema } from './account-schemas.js';
 
 /**
  * The campaign-control fields of `settings` on `POST /v1/campaigns` (quiet hours, validity,
@@ -45,17 +46,20 @@ export const CampaignControlSettingsShape = {
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time of day HH:MM')
     .optional()
     .openapi({ description: 'Send at this time of day in each recipient’s own time zone (then quiet hours apply).', example: '10:00' }),
-  frequency_cap: z
-    .strictObject({
-      max_messages: z.number().int().min(1).max(1000),
-      period_seconds: z.number().int().min(1).max(31_536_000),
-    })
+  frequency_cap: FrequencyCapSchema.optional().openapi({
+    description:
+      'This campaign’s own cap: at most `max_messages` marketing messages per contact per `period_seconds`, counted ' +
+      'across campaigns; binds in addition to the account’s cap (`PATCH /v1/account/settings`), so the stricter wins. ' +
+      'Messages over a cap are `suppressed` with reason `frequency_cap`.',
+    example: { max_messages: 3, period_seconds: 604800 },
+  }),
+  ignore_account_frequency_cap: z
+    .boolean()
     .optional()
     .openapi({
       description:
-        'At most `max_messages` marketing messages per contact per `period_seconds`, counted across campaigns; ' +
-        'the rest are `suppressed` with reason `frequency_cap`.',
-      example: { max_messages: 3, period_seconds: 604800 },
+        'Not bound by the account’s frequency cap (as Braze’s per-campaign "frequency capping off"); its own ' +
+        '`frequency_cap` still binds, and its messages still count towards other campaigns’ caps.',
     }),
   ab_winner: z
     .strictObject({
@@ -72,7 +76,7 @@ export const CampaignControlSettingsShape = {
 };
 
 /** The control keys shown back in a campaign's `settings`. */
-export const CAMPAIGN_CONTROL_SETTINGS = ['quiet_hours_window', 'validity_seconds', 'start_at', 'send_at_local_time', 'frequency_cap', 'ab_winner'] as const;
+export const CAMPAIGN_CONTROL_SETTINGS = ['quiet_hours_window', 'validity_seconds', 'start_at', 'send_at_local_time', 'frequency_cap', 'ab_winner', 'ignore_account_frequency_cap'] as const;
 
 /**
  * Rules of winner mode that span fields: at least two variants; `click_rate` needs every variant to be a

@@ -142,6 +142,7 @@ export function createCampaignRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
       audience: body.audience,
       fields: body.fields,
       settings: body.settings,
+      purpose: body.purpose,
       variants: await resolveVariantTemplates(deps.db, accountId, body.variants),
       ...(idempotencyKey !== undefined
         ? { idempotencyKey, requestSha256: createHash('sha256').update(canonicalJson(body)).digest('hex') }

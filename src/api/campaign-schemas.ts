@@ -95,6 +95,10 @@ export const CreateCampaignBody = z
       .default({})
       .openapi({ description: 'Campaign-level template fields, `{{ campaign.<name> }}`.' }),
     settings: CampaignSettingsSchema.prefault({}),
+    purpose: z
+      .enum(['marketing', 'transactional'])
+      .default('marketing')
+      .openapi({ description: 'Consent purpose the audience needs; `transactional` campaigns are exempt from the account’s frequency cap.' }),
   })
   .openapi('CreateCampaign');
 
@@ -123,6 +127,7 @@ export const CampaignSchema = z
     status: CampaignStatusSchema,
     connection_id: z.string(),
     sender: z.string(),
+    purpose: z.string(),
     variants: z.array(z.object({ key: z.string(), weight: z.number().int(), body: z.string() })),
     audience: z.object({ filter: z.record(z.string(), z.string()) }),
     fields: z.record(z.string(), z.union([z.string(), z.number()])),

@@ -62,18 +62,3 @@ export async function setNotBefore(db: Db, deferred: { id: string; notBefore: Da
       AS d(id, not_before)
     WHERE m.id = d.id AND m.status = 'queued'`.execute(db);
 }
-
-/**
- * Of the given messages, those whose contact already had `max` or more messages accepted by a provider
- * since `since` (any campaign; every campaign message is marketing), i.e. that a frequency cap stops.
- * Uses the messages_contact_submitted index (0005).
- */
-export async function overFrequencyCap(db: Db, messageIds: string[], max: number, since: Date): Promise<string[]> {
-  if (messageIds.length === 0) return [];
-  const r = await sql<{ id: string }>`
-    SELECT m.id FROM messages m
-    WHERE m.id = ANY (${messageIds}::uuid[]) AND m.contact_id IS NOT NULL
-      AND (SELECT count(*) FROM messages p
-           WHERE p.contact_id = m.contact_id AND p.id <> m.id AND p.submitted_at >= ${since}) >= ${max}`.execute(db);
-  return r.rows.map((row) => row.id);
-}

@@ -32,6 +32,8 @@ export interface NewCampaign {
   audience: Record<string, unknown>;
   fields: Record<string, unknown>;
   settings: Record<string, unknown>;
+  /** Consent purpose (`marketing` when absent). */
+  purpose?: string;
   variants: CampaignVariantRecord[];
   /** The client's Idempotency-Key, stored as `settings.idempotency_key`. */
   idempotencyKey?: string;
@@ -98,6 +100,7 @@ export async function insertCampaign(db: Db, c: NewCampaign): Promise<InsertCamp
         settings: JSON.stringify(settings),
         fields: JSON.stringify(c.fields),
         workflow_id: `campaign/${id}`,
+        ...(c.purpose !== undefined ? { purpose: c.purpose } : {}),
       })
       .returningAll()
       .executeTakeFirstOrThrow();

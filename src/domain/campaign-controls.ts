@@ -7,6 +7,7 @@
  */
 import { everyDay, parseDailyWindow, parseTimeOfDay } from './send-window.js';
 import type { SendWindow } from './send-window.js';
+import type { FrequencyCapSetting } from './frequency-cap.js';
 
 /** The controls as stored in `campaigns.settings` (all optional). */
 export interface CampaignControlSettings {
@@ -18,8 +19,13 @@ export interface CampaignControlSettings {
   start_at?: string;
   /** `"HH:MM"`: send at this local time of day in each recipient's zone. */
   send_at_local_time?: string;
-  /** At most `max_messages` marketing messages per contact per `period_seconds`, across campaigns. */
-  frequency_cap?: { max_messages: number; period_seconds: number };
+  /**
+   * At most `max_messages` marketing messages per contact per `period_seconds`, across campaigns; binds
+   * in addition to the account's cap (enforced at the claim, see domain/frequency-cap.ts).
+   */
+  frequency_cap?: FrequencyCapSetting;
+  /** Not bound by the account's frequency cap (its own `frequency_cap` still binds); its messages still count. */
+  ignore_account_frequency_cap?: boolean;
   /** A/B winner mode (see CampaignRunOptions.abWinner). */
   ab_winner?: { test_share: number; wait_seconds: number; metric: 'delivery_rate' | 'reply_rate' | 'click_rate' };
 }
@@ -31,8 +37,6 @@ export interface CampaignControls {
   validityMs: number | undefined;
   /** Minutes since local midnight; undefined = as soon as allowed. */
   sendAtLocalMinutes: number | undefined;
-  /** Frequency cap: `max` messages per `periodMs` per contact; undefined = none. */
-  frequencyCap: { max: number; periodMs: number } | undefined;
 }
 
 /**
@@ -46,6 +50,5 @@ export function parseCampaignControls(settings: Record<string, unknown>): Campai
     windowOverride: s.quiet_hours_window ? everyDay(parseDailyWindow(s.quiet_hours_window)) : undefined,
     validityMs: typeof s.validity_seconds === 'number' ? s.validity_seconds * 1000 : undefined,
     sendAtLocalMinutes: s.send_at_local_time ? parseTimeOfDay(s.send_at_local_time) : undefined,
-    frequencyCap: s.frequency_cap ? { max: s.frequency_cap.max_messages, periodMs: s.frequency_cap.period_seconds * 1000 } : undefined,
   };
 }

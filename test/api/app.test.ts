@@ -105,6 +105,8 @@ describe('app', () => {
         'POST /v1/campaigns/{id}/resume',
         'POST /v1/campaigns/{id}/cancel',
         'GET /v1/campaigns/{id}/stats/timeseries',
+        'GET /v1/account',
+        'PATCH /v1/account/settings',
         'POST /v1/templates',
         'GET /v1/templates/{id}',
         'POST /v1/templates/preview',
