@@ -14,6 +14,8 @@ import { createKeywordRoutes } from './keyword-routes.js';
 import { createEventRoutes } from './event-routes.js';
 import { createConsentImportRoutes } from './consent-import-routes.js';
 import { createOnboardingRoutes } from './onboarding-routes.js';
+import { createSenderRoutes } from './sender-routes.js';
+import { createSenderPoolRoutes } from './sender-pool-routes.js';
 import { problemFromError, problemResponse, problemResponseSpec } from './problem.js';
 import { validationHook } from './validation-hook.js';
 
@@ -94,6 +96,8 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   app.route('/v1/consent-imports', createConsentImportRoutes(deps));
   app.route('/v1/onboarding', createOnboardingRoutes(deps));
   app.route('/v1/campaigns', createCampaignStatsRoutes(deps));
+  app.route('/v1/senders', createSenderRoutes(deps));
+  app.route('/v1/sender-pools', createSenderPoolRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
