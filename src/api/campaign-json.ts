@@ -24,6 +24,7 @@ export function toCampaignJson(c: CampaignRecord) {
     status: c.status,
     connection_id: c.connection_id,
     sender: c.sender,
+    sender_pool_id: c.sender_pool_id,
     variants: c.variants.map((v) => ({ key: v.key, weight: v.weight, body: v.body })),
     audience: { filter: (c.audience['filter'] ?? {}) as Record<string, string> },
     fields: c.fields as Record<string, string | number>,
