@@ -22,6 +22,8 @@ import { createConnectionRouter } from './connection-router.js';
 import { TemplateRenderer } from './template-renderer.js';
 import { MessageComposer } from './message-composer.js';
 import { loadCampaignComposition } from './campaign-composition.js';
+import type { CampaignComposition } from './campaign-composition.js';
+import { openSenderPicker } from './sender-picker.js';
 import { insertShortLinks } from '../db/short-link-repository.js';
 import type { NewShortLink } from '../db/short-link-repository.js';
 import { openSendTimeGate } from './send-time-gate.js';
@@ -74,6 +76,8 @@ export function createBatchActivities(deps: ActivityDeps) {
      * Renders and inserts the messages of a recipient range, once: unique on (campaign, contact),
      * so a retry inserts nothing new. Recipients without current opt-in are `suppressed`
      * (`no_consent`/`opted_out`); a template that cannot be filled is `suppressed` (`missing_field`).
+     * A campaign with a sender pool gives each message its own sender (sender-picker.ts); a recipient
+     * no pool sender serves is `suppressed` (`no_sender`).
      * @returns the range's message states.
      */
     async prepareBatch(input: BatchRange & { batchWorkflowId: string }): Promise<BatchMessageState[]> {
@@ -91,15 +95,27 @@ export function createBatchActivities(deps: ActivityDeps) {
         .where('r.seq', '>=', input.seqFrom)
         .where('r.seq', '<=', input.seqTo)
         .execute();
-      const composition = await loadCampaignComposition(db, composer, campaign.account_id, [...variants.values()], `${deps.publicBaseUrl}/l`, campaign.sender);
+      // A pool campaign chooses each recipient's sender (sender-picker.ts); sticky only for messages that go out.
+      const picker = await openSenderPicker(db, campaign);
+      const picks = await picker?.pick(
+        recipients.filter((r) => !r.existing).map((r) => ({ contactId: r.contact_id, e164: r.phone_e164, country: r.country, sticky: r.consent === 'opted_in' })),
+      );
+      // One composition per sender: DLT headers are checked against the message's own sender.
+      const compositions = new Map<string, Promise<CampaignComposition>>();
+      const compositionFor = (sender: string) => {
+        if (!compositions.has(sender)) compositions.set(sender, loadCampaignComposition(db, composer, campaign.account_id, [...variants.values()], `${deps.publicBaseUrl}/l`, sender));
+        return compositions.get(sender)!;
+      };
       const rows: NewMessage[] = [];
       const links: NewShortLink[] = [];
       for (const r of recipients) {
         if (r.existing) continue;
         const variant = variants.get(r.variant_key);
         if (!variant) throw ApplicationFailure.nonRetryable(`variant ${r.variant_key} missing`, 'variant_missing');
+        const pick = picks?.get(r.contact_id);
+        const sender = campaign.sender ?? (pick?.ok ? pick.sender.address : '');
         const attributes = r.attributes;
-        const rendered = composition.compose(variant, {
+        const rendered = (await compositionFor(sender)).compose(variant, {
           ...attributes,
           contact: { phone: r.phone_e164, country: r.country, time_zone: r.time_zone, attributes },
           campaign: { id: campaign.id, name: campaign.name, ...campaign.fields },
@@ -108,6 +124,7 @@ export function createBatchActivities(deps: ActivityDeps) {
         let status: NewMessage['status'] = 'queued';
         let reason: FailureReason | null = null;
         if (r.consent !== 'opted_in') [status, reason] = ['suppressed', r.consent === 'opted_out' ? 'opted_out' : 'no_consent'];
+        else if (pick && !pick.ok) [status, reason] = ['suppressed', 'no_sender'];
         else if (!rendered.ok) [status, reason] = ['suppressed', rendered.reason];
         const id = randomUUID();
         if (status === 'queued') links.push(...rendered.links.map((l) => ({ ...l, messageId: id, campaignId: campaign.id, accountId: campaign.account_id })));
@@ -120,14 +137,14 @@ export function createBatchActivities(deps: ActivityDeps) {
           contact_id: r.contact_id,
           variant_key: r.variant_key,
           connection_id: campaign.connection_id,
-          sender: campaign.sender,
+          sender,
           to_e164: r.phone_e164,
           body: text,
           encoding: seg.encoding,
           segments: seg.segments,
           status,
           status_reason: reason,
-          error_text: rendered.ok ? null : rendered.detail,
+          error_text: reason === 'no_sender' && pick && !pick.ok ? pick.reason : rendered.ok ? null : rendered.detail,
           dlt_entity_id: rendered.dlt?.entityId ?? null,
           dlt_template_id: rendered.dlt?.templateId ?? null,
           ...(status === 'suppressed' ? { final_at: new Date() } : {}),
@@ -181,7 +198,7 @@ export function createBatchActivities(deps: ActivityDeps) {
       let retryAfterMs: number | undefined;
       let done = 0;
       const gate = await openSendTimeGate(db, input.campaignId, clock());
-      const pacer = await openSendPacer(db, { account_id: connection.accountId, connection_id: campaign.connection_id, sender: campaign.sender });
+      const pacer = await openSendPacer(db, { account_id: connection.accountId, connection_id: campaign.connection_id, sender: campaign.sender ?? '' });
       let nextRelease = Number.POSITIVE_INFINITY;
       let deferredCount = 0;
 

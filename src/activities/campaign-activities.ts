@@ -38,7 +38,7 @@ export function createCampaignActivities(deps: ActivityDeps) {
         INSERT INTO messages (id, account_id, campaign_id, recipient_seq, contact_id, variant_key, connection_id,
                               sender, to_e164, body, encoding, segments, status, status_reason, final_at)
         SELECT gen_random_uuid(), c.account_id, c.id, r.seq, r.contact_id, r.variant_key, c.connection_id,
-               c.sender, r.phone_e164, '', 'GSM-7', 0, 'suppressed', ${input.reason}, now()
+               coalesce(c.sender, ''), r.phone_e164, '', 'GSM-7', 0, 'suppressed', ${input.reason}, now()
         FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
         WHERE r.campaign_id = ${input.campaignId} AND r.seq >= ${input.fromSeq}
         ON CONFLICT (campaign_id, contact_id) DO NOTHING`.execute(db);

@@ -15,6 +15,8 @@ import { createEventRoutes } from './event-routes.js';
 import { createConsentImportRoutes } from './consent-import-routes.js';
 import { createOnboardingRoutes } from './onboarding-routes.js';
 import { createAccountRoutes } from './account-routes.js';
+import { createSenderRoutes } from './sender-routes.js';
+import { createSenderPoolRoutes } from './sender-pool-routes.js';
 import { problemFromError, problemResponse, problemResponseSpec } from './problem.js';
 import { validationHook } from './validation-hook.js';
 
@@ -96,6 +98,8 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   app.route('/v1/onboarding', createOnboardingRoutes(deps));
   app.route('/v1/campaigns', createCampaignStatsRoutes(deps));
   app.route('/v1/account', createAccountRoutes(deps));
+  app.route('/v1/senders', createSenderRoutes(deps));
+  app.route('/v1/sender-pools', createSenderPoolRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -25,6 +25,7 @@ export function toCampaignJson(c: CampaignRecord) {
     connection_id: c.connection_id,
     sender: c.sender,
     purpose: c.purpose,
+    sender_pool_id: c.sender_pool_id,
     variants: c.variants.map((v) => ({ key: v.key, weight: v.weight, body: v.body })),
     audience: { filter: (c.audience['filter'] ?? {}) as Record<string, string> },
     fields: c.fields as Record<string, string | number>,

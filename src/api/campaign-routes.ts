@@ -34,6 +34,8 @@ import { checkAbWinnerSettings } from './campaign-control-schemas.js';
 import { problemResponseSpec } from './problem.js';
 import { validationHook } from './validation-hook.js';
 import { resolveVariantTemplates } from './variant-templates.js';
+import { checkCampaignSenderPool } from './campaign-sender-pool.js';
+import { loadSenderStats } from '../db/sender-stats.js';
 
 const unauthorized = problemResponseSpec('Missing or bad API key');
 const notFound = problemResponseSpec('No such campaign in this account');
@@ -134,11 +136,13 @@ export function createCampaignRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
       throw new ValidationError([{ field: 'connection_id', reason: 'no such connection in this account' }]);
     }
     checkAbWinnerSettings(body);
+    if (body.sender_pool_id !== undefined) await checkCampaignSenderPool(deps.db, accountId, body.sender_pool_id, body.connection_id);
     const result = await insertCampaign(deps.db, {
       accountId,
       name: body.name,
       connectionId: body.connection_id,
-      sender: body.sender,
+      sender: body.sender ?? null,
+      senderPoolId: body.sender_pool_id ?? null,
       audience: body.audience,
       fields: body.fields,
       settings: body.settings,
@@ -206,10 +210,11 @@ export function createCampaignRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
   app.openapi(getRoute, async (c) => {
     const campaign = await findCampaign(deps.db, c.get('accountId'), c.req.valid('param').id);
     if (!campaign) throw new NotFoundError('no such campaign');
-    const [stats, progress, abResult] = await Promise.all([
+    const [stats, progress, abResult, bySender] = await Promise.all([
       loadCampaignStats(deps.db, campaign.id),
       workflows.progress(campaign.workflow_id),
       findAbResult(deps.db, campaign.id),
+      campaign.sender_pool_id ? loadSenderStats(deps.db, campaign.id) : undefined,
     ]);
     const uiUrl = deps.temporalUiUrl
       ? `${deps.temporalUiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(deps.temporal.options.namespace)}` +
@@ -218,7 +223,7 @@ export function createCampaignRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
     return c.json(
       {
         ...toCampaignJson(campaign),
-        stats: { ...stats, ...(abResult ? { ab_winner: abResult } : {}) },
+        stats: { ...stats, ...(abResult ? { ab_winner: abResult } : {}), ...(bySender ? { by_sender: bySender } : {}) },
         progress: progress && { ...progress },
         temporal: { workflow_id: campaign.workflow_id, ...(uiUrl ? { ui_url: uiUrl } : {}) },
       },

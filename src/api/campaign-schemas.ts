@@ -69,7 +69,11 @@ export const CreateCampaignBody = z
         /^(\+[1-9]\d{6,14}|\d{3,8}|(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11})$/,
         'must be an E.164 number, a 3–8 digit short code or an alphanumeric ID of up to 11 characters',
       )
-      .openapi({ example: '+15550100000' }),
+      .optional()
+      .openapi({ example: '+15550100000', description: 'The one sender of every message (or give `sender_pool_id`).' }),
+    sender_pool_id: z.uuid().optional().openapi({
+      description: 'A sender pool (`POST /v1/sender-pools`) whose senders are on `connection_id`: each recipient gets its own sender (sticky, by country).',
+    }),
     variants: z
       .array(VariantBody)
       .min(1)
@@ -100,6 +104,11 @@ export const CreateCampaignBody = z
       .default('marketing')
       .openapi({ description: 'Consent purpose the audience needs; `transactional` campaigns are exempt from the account’s frequency cap.' }),
   })
+  .superRefine((b, ctx) => {
+    if ((b.sender === undefined) === (b.sender_pool_id === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of sender and sender_pool_id', path: [b.sender === undefined ? 'sender' : 'sender_pool_id'] });
+    }
+  })
   .openapi('CreateCampaign');
 
 /** The validated body (defaults applied). */
@@ -126,8 +135,9 @@ export const CampaignSchema = z
     name: z.string(),
     status: CampaignStatusSchema,
     connection_id: z.string(),
-    sender: z.string(),
+    sender: z.string().nullable(),
     purpose: z.string(),
+    sender_pool_id: z.string().nullable(),
     variants: z.array(z.object({ key: z.string(), weight: z.number().int(), body: z.string() })),
     audience: z.object({ filter: z.record(z.string(), z.string()) }),
     fields: z.record(z.string(), z.union([z.string(), z.number()])),

@@ -28,7 +28,10 @@ export interface NewCampaign {
   accountId: string;
   name: string;
   connectionId: string;
-  sender: string;
+  /** The one sender, or null with `senderPoolId`. */
+  sender: string | null;
+  /** The sender pool (0010) instead of one sender. */
+  senderPoolId?: string | null;
   audience: Record<string, unknown>;
   fields: Record<string, unknown>;
   settings: Record<string, unknown>;
@@ -96,6 +99,7 @@ export async function insertCampaign(db: Db, c: NewCampaign): Promise<InsertCamp
         name: c.name,
         connection_id: c.connectionId,
         sender: c.sender,
+        sender_pool_id: c.senderPoolId ?? null,
         audience: JSON.stringify(c.audience),
         settings: JSON.stringify(settings),
         fields: JSON.stringify(c.fields),

@@ -129,7 +129,10 @@ export interface CampaignsTable {
   name: string;
   status: Generated<CampaignStatus>;
   connection_id: string;
-  sender: string;
+  /** The one sender, or null when the campaign sends through `sender_pool_id` (0010). */
+  sender: string | null;
+  /** The sender pool (0010), or null for a single-sender campaign. */
+  sender_pool_id: string | null;
   audience: Json<Record<string, unknown>>;
   settings: Json<Record<string, unknown>>;
   fields: Json<Record<string, unknown>>;

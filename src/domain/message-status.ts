@@ -107,7 +107,8 @@ export type DeliveryStatus =
  * rendered text does not match its registered DLT template, TRAI TCCCPR), `quiet_hours` (the send window
  * closed before it could go), `no_consent` (no opt-in on record), `dlr_timeout` (no final DLR before the
  * batch's DLR timeout), `frequency_cap` (the contact already got the most marketing messages allowed
- * in the period, across campaigns).
+ * in the period, across campaigns), `no_sender` (no sender of the campaign's sender pool can serve the
+ * recipient's country: sender-selection.ts).
  */
 export type FailureReason =
   | 'opted_out'
@@ -129,4 +130,5 @@ export type FailureReason =
   | 'quiet_hours'
   | 'no_consent'
   | 'dlr_timeout'
-  | 'frequency_cap';
+  | 'frequency_cap'
+  | 'no_sender';
