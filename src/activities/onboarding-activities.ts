@@ -25,6 +25,10 @@ import type { DlrSignalEvent } from '../workflows/send-batch-workflow.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { ConnectionNotFoundError } from './provider-resolver.js';
 import { TemplateRenderer } from './template-renderer.js';
+import { saveKeywordSettings } from '../db/keyword-settings-repository.js';
+import { toInboundKeywordPacks } from '../domain/onboarding-keyword-pack.js';
+import type { KeywordPack as OnboardingKeywordPack } from '../domain/onboarding-keyword-pack.js';
+import type { KeywordSettingsRow } from '../domain/keyword-settings.js';
 
 /** What the test-connection activity found; `reason` is the provider's precise failure, never a secret. */
 export type ConnectionCheck =
@@ -119,6 +123,24 @@ export function createOnboardingActivities(deps: ActivityDeps) {
     },
 
     /** Opted-in contacts of the account (consent step). */
+    /**
+     * Writes the keyword step into the inbound path's account-level settings (`keyword_settings`,
+     * sender ''): the program name becomes `{brand}` of the auto-replies, and custom packs replace the
+     * account's packs; without custom packs the shipped defaults stay in force. Tolerant mode and the
+     * help contact already set through `/v1/keywords` are kept. Idempotent.
+     */
+    async applyOnboardingKeywords(input: { accountId: string; programName: string; packs: OnboardingKeywordPack[] | null }): Promise<void> {
+      const current = await db.selectFrom('keyword_settings').select(['tolerant', 'help_contact', 'packs']).where('account_id', '=', input.accountId).where('sender', '=', '').executeTakeFirst();
+      await saveKeywordSettings(db, input.accountId, {
+        sender: '',
+        tolerant: current?.tolerant ?? false,
+        brandName: input.programName,
+        helpContact: current?.help_contact ?? null,
+        packs: input.packs ? toInboundKeywordPacks(input.packs) : ((current?.packs as KeywordSettingsRow['packs'] | undefined) ?? null),
+      });
+      logger.info({ accountId: input.accountId, custom: input.packs !== null }, 'onboarding keyword settings applied');
+    },
+
     async countOnboardingConsent(input: { accountId: string }): Promise<number> {
       return countOptedInContacts(db, input.accountId);
     },

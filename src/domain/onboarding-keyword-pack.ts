@@ -2,12 +2,17 @@
  * The keyword step's packs: per language, the words that opt out, opt in and ask for help, and the
  * auto-reply texts. Defaults come from the chosen countries' rules (compliance.md §c1); the account
  * may edit them within the limits providers enforce. Issue 5's editable keyword tables are the
- * system of record for the inbound path; this is what the checklist proves was configured.
+ * system of record for the inbound path: custom packs given here are written there
+ * ({@link toInboundKeywordPacks}), so the STOP/HELP words an account defines while onboarding are the
+ * ones its inbound messages are matched against.
  *
  * @module
  */
 import { countryRule } from './country-rules.js';
 import type { FieldError } from './field-error.js';
+import { DEFAULT_KEYWORD_PACKS } from './keyword-pack.js';
+import type { KeywordPack as InboundKeywordPack } from './keyword-pack.js';
+import { checkKeywordPacks, compactPacks } from './keyword-settings.js';
 
 /** One language's keywords and replies. */
 export interface KeywordPack {
@@ -92,4 +97,42 @@ export function validateKeywordPacks(packs: readonly KeywordPack[], countries: r
     if (mandatoryHelp && !help.has(mandatoryHelp.toUpperCase())) errors.push({ field: 'packs', reason: `${rule.country} requires the help keyword ${mandatoryHelp} (${rule.keywords.source})` });
   }
   return errors;
+}
+
+/**
+ * The onboarding packs in the inbound path's form (`keyword_settings`, `/v1/keywords`): keywords
+ * compacted, `stop_reply` and `help_reply` as the opt-out and help replies; the opt-in reply and the
+ * tolerant-mode vocabulary, which the checklist does not ask for, come from the shipped pack of the
+ * same language (English when there is none).
+ */
+export function toInboundKeywordPacks(packs: readonly KeywordPack[]): InboundKeywordPack[] {
+  return compactPacks(
+    packs.map((p) => {
+      const base = DEFAULT_KEYWORD_PACKS.find((d) => d.locale === p.language.split('-')[0]) ?? DEFAULT_KEYWORD_PACKS[0]!;
+      return {
+        locale: p.language,
+        keywords: { opt_out: [...p.opt_out], opt_in: [...p.opt_in], help: [...p.help] },
+        replies: { opt_out: p.stop_reply, opt_in: base.replies.opt_in, help: p.help_reply },
+        tolerant: base.tolerant,
+      };
+    }),
+  );
+}
+
+/** Field of an inbound-pack problem, renamed to the onboarding body's names. */
+function onboardingField(field: string): string {
+  return field
+    .replace(/\.keywords\./, '.')
+    .replace(/\.replies\.opt_out$/, '.stop_reply')
+    .replace(/\.replies\.help$/, '.help_reply')
+    .replace(/\.locale$/, '.language');
+}
+
+/**
+ * What the inbound path would refuse in these packs (`checkKeywordPacks`: CTIA STOP/HELP in every
+ * pack, Braze limits, one category per keyword, one pack per language), with the onboarding body's
+ * field names. Run only on packs that passed {@link validateKeywordPacks}.
+ */
+export function inboundKeywordPackErrors(packs: readonly KeywordPack[]): FieldError[] {
+  return checkKeywordPacks(toInboundKeywordPacks(packs)).map((i) => ({ field: onboardingField(i.field), reason: i.reason }));
 }

@@ -9,7 +9,7 @@
 import { countryRule } from './country-rules.js';
 import type { FieldError } from './field-error.js';
 import type { KeywordPack } from './onboarding-keyword-pack.js';
-import { validateKeywordPacks } from './onboarding-keyword-pack.js';
+import { inboundKeywordPackErrors, validateKeywordPacks } from './onboarding-keyword-pack.js';
 import type { OnboardingStepId } from './onboarding-checklist.js';
 import type { SenderRegistrationInput } from './sender-registration.js';
 import { validateSenderRegistration } from './sender-registration.js';
@@ -80,7 +80,10 @@ export function validateStepInput<S extends OnboardingStepId>(step: S, input: St
       break;
     case 'keywords': {
       const packs = i.packs as KeywordPack[] | undefined;
-      if (packs !== undefined) errors.push(...validateKeywordPacks(packs, ctx.countries));
+      if (packs !== undefined) {
+        const own = validateKeywordPacks(packs, ctx.countries);
+        errors.push(...(own.length > 0 ? own : inboundKeywordPackErrors(packs)));
+      }
       break;
     }
     case 'two_way':

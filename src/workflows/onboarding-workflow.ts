@@ -4,6 +4,7 @@ import {
   condition,
   executeChild,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -244,7 +245,9 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   });
   setHandler(consentChangedSignal, () => void (s.consentRequests += 1));
 
-  handle('keywords', ({ program_name, packs }) => {
+  handle('keywords', async ({ program_name, packs }) => {
+    // Histories recorded before the keyword step wrote keyword_settings replay without the activity.
+    if (patched('onboarding-keywords-apply')) await act.applyOnboardingKeywords({ accountId, programName: program_name, packs: packs ?? null });
     completeStep(cl, 'keywords', now(), { program_name, packs: packs ?? defaultKeywordPacks(s.countries, program_name), defaults: packs === undefined });
   });
 

@@ -98,6 +98,19 @@ describe('onboarding checklist end to end against the sandbox provider', () => {
     const keywords = await postStep(s, 'keywords', { program_name: 'Acme' });
     expect(keywords.body.status).toBe('done');
     expect(JSON.stringify(keywords.body.evidence)).toContain('ALTO');
+    // The step is what the inbound path uses: the program name is the replies' brand, defaults stay.
+    const defaults = await s.call<{ source: string; brand_name: string; packs: { locale: string }[] }>('GET', '/v1/keywords');
+    expect(defaults.body).toMatchObject({ source: 'account', brand_name: 'Acme' });
+    expect(defaults.body.packs.map((p) => p.locale)).toContain('es');
+    // A pack the inbound path would refuse (a keyword in two categories) is refused here too, by field.
+    const twice = await postStep<{ errors: { field: string; reason: string }[] }>(s, 'keywords', { program_name: 'Acme', packs: [{ language: 'en', opt_out: ['STOP', 'Opt-out'], opt_in: ['START', 'OPTOUT'], help: ['HELP'], help_reply: 'Acme: help at acme.example.com. Reply STOP to opt out.', stop_reply: 'Acme: unsubscribed.' }] });
+    expect(twice.status).toBe(422);
+    expect(twice.body.errors).toEqual([expect.objectContaining({ field: 'packs[0].opt_in[1]' })]);
+    // Custom packs replace the account's packs: their STOP reply is the one the two-way step gets.
+    const custom = await postStep(s, 'keywords', { program_name: 'Acme', packs: [{ language: 'en', opt_out: ['STOP', 'QUIT', 'ENOUGH'], opt_in: ['START'], help: ['HELP'], help_reply: 'Acme: help at acme.example.com. Reply STOP to opt out.', stop_reply: 'Acme: you are out, no more texts from us.' }] });
+    expect(custom.body.status).toBe('done');
+    const edited = await s.call<{ packs: { locale: string; keywords: { opt_out: string[] }; replies: { opt_out: string } }[] }>('GET', '/v1/keywords');
+    expect(edited.body.packs.map((p) => [p.locale, p.keywords.opt_out, p.replies.opt_out])).toEqual([['en', ['STOP', 'QUIT', 'ENOUGH'], 'Acme: you are out, no more texts from us.']]);
 
     // 8. Test campaign: a child campaign to the test segment, with its preview.
     const tc = await postStep(s, 'test_campaign', { sender: SENDER, body: 'Hi {{ first_name }}, this is the Acme test. Reply STOP to opt out.', audience_filter: { onboarding_test: 'yes' } });
@@ -113,6 +126,7 @@ describe('onboarding checklist end to end against the sandbox provider', () => {
     for (const body of ['STOP', 'HELP', 'Love it']) s.sandbox.sendInbound({ from: TEST_NUMBER, to: SENDER, body, url: moUrl });
     const twDone = await waitForStep(s, 'two_way', (x) => x.status === 'done');
     expect(twDone.evidence).toMatchObject({ stop: { consent: 'opted_out', auto_reply_sent: true }, help: { auto_reply_sent: true }, reply: { user_event: { type: 'sms_reply' } } });
+    expect(s.sandbox.messages({ to: TEST_NUMBER }).map((m) => m.body)).toContain('Acme: you are out, no more texts from us.');
     const contact = await s.call<{ data: { id: string; consent: { status: string } }[] }>('GET', `/v1/contacts?phone=${encodeURIComponent(TEST_NUMBER)}`);
     expect(contact.body.data[0]?.consent.status).toBe('opted_out');
 
