@@ -1,7 +1,8 @@
 import type { Db } from '../db/connection.js';
 import { claimStickySenders, loadPoolForConnection, stickySenders } from '../db/sender-pool-repository.js';
 import type { StickyClaim } from '../db/sender-pool-repository.js';
-import { chooseSender, destinationCountry } from '../domain/sender-selection.js';
+import { countryRule } from '../domain/country-rules.js';
+import { chooseSender, destinationCountry, typeAccepted } from '../domain/sender-selection.js';
 import type { PoolSender, SenderChoice, SelectionPolicy } from '../domain/sender-selection.js';
 
 /** One recipient of a batch to choose a sender for. */
@@ -33,9 +34,9 @@ export interface SenderPicker {
  */
 export async function openSenderPicker(
   db: Db,
-  campaign: { id: string; connection_id: string; sender_pool_id: string | null },
+  campaign: { id: string; account_id: string; connection_id: string; sender: string | null; sender_pool_id: string | null },
 ): Promise<SenderPicker | undefined> {
-  if (campaign.sender_pool_id === null) return undefined;
+  if (campaign.sender_pool_id === null) return campaign.sender ? openSingleSenderCheck(db, campaign.account_id, campaign.sender) : undefined;
   const poolId = campaign.sender_pool_id;
   const pool = await loadPoolForConnection(db, poolId, campaign.connection_id);
   const members: PoolSender[] = pool?.members ?? [];
@@ -69,6 +70,43 @@ export async function openSenderPicker(
         if (again.ok && again.match === 'sticky') choices.set(claim.contactId, again);
       }
       return choices;
+    },
+  };
+}
+
+/** An alphanumeric sender ID has a letter; numbers and short codes have none. */
+const HAS_LETTER = /[A-Za-z]/;
+
+/**
+ * The destination check of a single-sender campaign: the same carrier rule as a pool's (no alphanumeric
+ * sender ID to US/CA numbers, no type a country's carriers refuse; country rules), so a recipient the
+ * sender cannot legally reach is `suppressed` (`no_sender`) instead of sent. The sender's type comes
+ * from its registration (`/v1/senders`); an unregistered address is checked only when its shape tells
+ * (a letter: alphanumeric). Undefined when nothing is known about the type, i.e. nothing to check.
+ */
+async function openSingleSenderCheck(db: Db, accountId: string, address: string): Promise<SenderPicker | undefined> {
+  const registered = await db
+    .selectFrom('senders')
+    .select(['id', 'type', 'country', 'mps'])
+    .where('account_id', '=', accountId)
+    .where('address', '=', address)
+    .executeTakeFirst();
+  const type = registered?.type ?? (HAS_LETTER.test(address) ? 'alphanumeric' : undefined);
+  if (type === undefined) return undefined;
+  const sender: PoolSender = { id: registered?.id ?? address, address, type, country: registered?.country ?? null, mps: registered?.mps ?? null };
+  return {
+    pick(recipients) {
+      const choices = new Map<string, SenderChoice>();
+      for (const r of recipients) {
+        const destination = destinationCountry(r.e164, r.country);
+        choices.set(
+          r.contactId,
+          typeAccepted(type, destination)
+            ? { ok: true, sender, match: 'any' }
+            : { ok: false, reason: `${address} is a ${type.replace('_', ' ')} sender: ${countryRule(destination!)?.senderTypes[type].note ?? `carriers in ${destination} do not accept it`}` },
+        );
+      }
+      return Promise.resolve(choices);
     },
   };
 }

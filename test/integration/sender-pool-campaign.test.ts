@@ -86,4 +86,28 @@ describe('a campaign through a sender pool', () => {
     expect(receivedFrom(newcomer!)).toEqual(['55501']);
     expect(stack.sandbox.stats().duplicateSubmits).toBe(0);
   });
+
+  it('a single-sender campaign obeys the same carrier rule: a registered alphanumeric sender never reaches US/CA numbers', async () => {
+    await sender({ type: 'alphanumeric', address: 'SHOPCO', country: 'GB', mps: 50 });
+    const res = await stack.call<{ id: string }>('POST', '/v1/campaigns', {
+      name: 'alpha single',
+      connection_id: stack.connectionId,
+      sender: 'SHOPCO',
+      variants: [{ key: 'A', weight: 1, body: 'Sale today. Reply STOP to opt out.' }],
+      settings: { batch_size: 50, dlr_timeout_seconds: 30, flush_interval_ms: 300 },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const done = await stack.waitForCampaign(res.body.id, 90_000);
+    await stack.sandbox.waitForIdle(10_000);
+    expect(done.status).toBe('completed');
+    const rows = await stack.db.selectFrom('messages').select(['to_e164', 'status', 'status_reason', 'error_text']).where('campaign_id', '=', res.body.id).execute();
+    const nanp = rows.filter((m) => m.to_e164.startsWith('+1'));
+    expect(nanp.length).toBeGreaterThan(20);
+    for (const m of nanp) expect(m).toMatchObject({ status: 'suppressed', status_reason: 'no_sender' });
+    expect(nanp[0]?.error_text).toContain('alphanumeric');
+    for (const m of nanp) expect(stack.sandbox.messages({ to: m.to_e164 }).map((x) => x.from)).not.toContain('SHOPCO');
+    const gb = rows.filter((m) => m.to_e164.startsWith('+44'));
+    expect(gb).toHaveLength(4);
+    for (const m of gb) expect(stack.sandbox.messages({ to: m.to_e164 }).map((x) => x.from)).toContain('SHOPCO');
+  });
 });
