@@ -24,7 +24,7 @@ const getRoute = createRoute({
 const patchRoute = createRoute({
   method: 'patch',
   path: '/settings',
-  summary: 'Change account settings (the account-wide frequency cap)',
+  summary: 'Change account settings (frequency cap, send rate cap, encoding)',
   description:
     'Only the keys given change; `null` removes a setting. The frequency cap binds the next claim of every ' +
     'running and future marketing campaign of the account.',
@@ -42,9 +42,12 @@ const patchRoute = createRoute({
   },
 });
 
+const NATIONAL_LANGUAGES = ['tr', 'es', 'pt'] as const;
+
 function accountJson(a: Account) {
   const cap = parseFrequencyCap(a.settings['frequency_cap']);
   const mps = a.settings['max_mps'];
+  const lang = a.settings['national_language'];
   return {
     id: a.id,
     name: a.name,
@@ -52,6 +55,8 @@ function accountJson(a: Account) {
     settings: {
       frequency_cap: cap ? { max_messages: cap.max, period_seconds: cap.periodMs / 1000 } : null,
       max_mps: typeof mps === 'number' ? mps : typeof mps === 'string' && mps !== '' ? Number(mps) : null,
+      smart_encoding: a.settings['smart_encoding'] === true,
+      national_language: NATIONAL_LANGUAGES.find((l) => l === lang) ?? null,
     },
   };
 }

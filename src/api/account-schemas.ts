@@ -29,6 +29,27 @@ export const AccountSettingsPatchSchema = z
           'Transactional campaigns (`purpose: transactional`), campaigns with `ignore_account_frequency_cap` and ' +
           'auto-replies (STOP/HELP confirmations) are exempt. Messages over it are `suppressed` with reason `frequency_cap`.',
       }),
+    max_mps: z
+      .number()
+      .positive()
+      .max(10_000)
+      .nullable()
+      .optional()
+      .openapi({
+        description:
+          'Account-wide send rate cap in segments per second, across every sender and worker (providers cap accounts too, ' +
+          'e.g. Telnyx 50 SMS/s: compliance.md §c6); `null` removes it.',
+      }),
+    smart_encoding: z
+      .boolean()
+      .nullable()
+      .optional()
+      .openapi({ description: 'Replace look-alike Unicode (curly quotes, dashes…) with GSM-7 characters so a message stays GSM-7; `null` = off.' }),
+    national_language: z
+      .enum(['tr', 'es', 'pt'])
+      .nullable()
+      .optional()
+      .openapi({ description: 'Count segments with this 3GPP TS 23.038 national shift table as well; `null` = none.' }),
   })
   .openapi('AccountSettingsPatch');
 
@@ -36,10 +57,9 @@ export const AccountSettingsPatchSchema = z
 export const AccountSettingsSchema = z
   .object({
     frequency_cap: FrequencyCapSchema.nullable(),
-    max_mps: z
-      .number()
-      .nullable()
-      .openapi({ description: 'Account-wide send rate cap, segments per second (read-only here).' }),
+    max_mps: z.number().nullable().openapi({ description: 'Account-wide send rate cap, segments per second.' }),
+    smart_encoding: z.boolean(),
+    national_language: z.enum(['tr', 'es', 'pt']).nullable(),
   })
   .openapi('AccountSettings');
 

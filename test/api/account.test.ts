@@ -10,6 +10,8 @@ interface AccountBody {
   settings: {
     frequency_cap: { max_messages: number; period_seconds: number } | null;
     max_mps: number | null;
+    smart_encoding: boolean;
+    national_language: string | null;
   };
 }
 
@@ -36,7 +38,7 @@ describe('GET /v1/account and PATCH /v1/account/settings', () => {
     const cap = { max_messages: 2, period_seconds: 86_400 };
     const res = await t.call('PATCH', '/v1/account/settings', { body: { frequency_cap: cap } });
     expect(res.status).toBe(200);
-    expect((await json<AccountBody>(res)).settings).toEqual({ frequency_cap: cap, max_mps: 50 });
+    expect((await json<AccountBody>(res)).settings).toEqual({ frequency_cap: cap, max_mps: 50, smart_encoding: false, national_language: null });
     const stored = await t.db
       .selectFrom('accounts')
       .select('settings')
@@ -52,7 +54,17 @@ describe('GET /v1/account and PATCH /v1/account/settings', () => {
     const removed = await json<AccountBody>(
       await t.call('PATCH', '/v1/account/settings', { body: { frequency_cap: null } }),
     );
-    expect(removed.settings).toEqual({ frequency_cap: null, max_mps: 50 });
+    expect(removed.settings).toEqual({ frequency_cap: null, max_mps: 50, smart_encoding: false, national_language: null });
+
+    // The send rate cap and the encoding settings the README describes are settable too.
+    const other = await json<AccountBody>(
+      await t.call('PATCH', '/v1/account/settings', { body: { max_mps: 12.5, smart_encoding: true, national_language: 'tr' } }),
+    );
+    expect(other.settings).toEqual({ frequency_cap: null, max_mps: 12.5, smart_encoding: true, national_language: 'tr' });
+    const cleared = await json<AccountBody>(
+      await t.call('PATCH', '/v1/account/settings', { body: { max_mps: null, smart_encoding: null, national_language: null } }),
+    );
+    expect(cleared.settings).toEqual({ frequency_cap: null, max_mps: null, smart_encoding: false, national_language: null });
   });
 
   it('refuses a bad cap or an unknown key with a 422 problem naming the field, and changes nothing', async () => {
@@ -62,7 +74,10 @@ describe('GET /v1/account and PATCH /v1/account/settings', () => {
       [{ frequency_cap: { max_messages: 1 } }, 'frequency_cap.period_seconds'],
       [{ frequency_cap: { max_messages: 1, period_seconds: 60, per: 'day' } }, 'frequency_cap'],
       [{ frequency_cap: 3 }, 'frequency_cap'],
-      [{ max_mps: 10 }, 'body'],
+      [{ max_mps: 0 }, 'max_mps'],
+      [{ national_language: 'fr' }, 'national_language'],
+      [{ smart_encoding: 'yes' }, 'smart_encoding'],
+      [{ quiet_hours: true }, 'body'],
     ] as const) {
       const res = await t.call('PATCH', '/v1/account/settings', { body });
       expect(res.status).toBe(422);
