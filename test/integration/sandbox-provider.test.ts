@@ -426,6 +426,9 @@ describe('sandbox provider', () => {
       outcome: 'delivered',
     });
     expect((await fetch(`${sandbox.url}/_sandbox/messages?client_ref=nope`)).status).toBe(404);
+    // No selector is a mistake, not an empty list.
+    expect((await fetch(`${sandbox.url}/_sandbox/messages`)).status).toBe(400);
+    expect(await (await fetch(`${sandbox.url}/_sandbox/messages?to=${encodeURIComponent(toOf(1))}`)).json()).toMatchObject({ messages: [{ to: toOf(1) }] });
     const put = await fetch(`${sandbox.url}/_sandbox/behaviour`, {
       method: 'PUT',
       body: JSON.stringify({ outcomes: { rejected: 1 } }),

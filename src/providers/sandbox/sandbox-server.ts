@@ -34,7 +34,7 @@
  *
  * - `GET /_sandbox/stats[?recipients=false]` → {@link SandboxStats}.
  * - `GET /_sandbox/messages?client_ref=…` or `?id=…` → one {@link SandboxMessageRecord} (404 if none);
- *   `?to=…` → `{ messages: [...] }`.
+ *   `?to=…` → `{ messages: [...] }`; none of the three → 400.
  * - `POST /_sandbox/inbound { from, to, body, url?, split? }` → `202 { ids, parts }`.
  * - `GET /_sandbox/behaviour`, `PUT /_sandbox/behaviour <patch>` → the full {@link SandboxBehaviour}.
  * - `POST /_sandbox/reset` → `204`: forgets messages, counters and pending callbacks.
@@ -200,6 +200,9 @@ export async function startSandboxProvider(options: SandboxOptions = {}): Promis
       const clientRef = url.searchParams.get('client_ref') ?? undefined;
       const id = url.searchParams.get('id') ?? undefined;
       const to = url.searchParams.get('to') ?? undefined;
+      if (clientRef === undefined && id === undefined && to === undefined) {
+        return problem(400, 21602, 'Missing parameter: give to (E.164), id or client_ref');
+      }
       const found = engine.findMessages({ clientRef, id, to });
       if (clientRef === undefined && id === undefined) return { status: 200, body: { messages: found } };
       return found[0] === undefined
