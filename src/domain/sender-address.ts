@@ -71,7 +71,7 @@ export function checkSenderAddress(input: { type: SenderType; address: string; c
     case 'alphanumeric': {
       if (!ALPHANUMERIC.test(address)) errors.push({ field: 'address', reason: 'an alphanumeric sender ID is 1 to 11 letters, digits or spaces, with at least one letter' });
       const rule = given === null ? undefined : countryRule(given)?.senderTypes.alphanumeric;
-      if (rule && !rule.allowed) errors.push({ field: 'country', reason: `${given} carriers do not accept alphanumeric senders${rule.note ? `: ${rule.note}` : ''}` });
+      if (rule && !rule.allowed) errors.push({ field: 'country', reason: rule.note ?? `${given} carriers do not accept alphanumeric senders` });
       if (errors.length === 0) return { ok: true, address, country: given };
       break;
     }
