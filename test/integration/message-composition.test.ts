@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
@@ -22,6 +23,8 @@ describe('a campaign composes from a template: missing fields and DLT mismatches
     await stack.seedContacts(12, (i): Record<string, string> =>
       i % 4 === 0 ? { city: 'Pune' } : { order: `A${i}`, city: i % 4 === 1 ? 'Thiruvananthapuram Cantonment East Ward 12' : 'Pune' },
     );
+    // DLT headers are for Indian numbers (a US number never gets an alphanumeric sender: no_sender).
+    await sql`UPDATE contacts SET phone_e164 = '+91987654' || right(phone_e164, 4), country = 'IN' WHERE account_id = ${stack.accountId}`.execute(stack.db);
     const template = await stack.call<{ id: string }>('POST', '/v1/templates', {
       name: 'shipping',
       body: 'Dear {{ first_name }}, order {{ order }} ships to {{ city }}. Track: https://shop.example.com/t/{{ order }}?src=sms - ACME',
