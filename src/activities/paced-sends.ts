@@ -96,7 +96,7 @@ export class PacedSends {
               return;
             }
             try {
-              if (pacer && at !== undefined && Date.now() - at > pacer.lateAfterMs) {
+              if (pacer && at !== undefined && !pacer.mayGoLate(Date.now() - at)) {
                 pacer.giveBack(at, m.segments);
                 continue;
               }

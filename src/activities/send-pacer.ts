@@ -16,6 +16,8 @@ export interface SendPacerOptions {
   nowMs?: () => number;
 }
 
+/** Reservations start at most this long after "now", ms. */
+const MAX_LEAD_MS = 100;
 /** Slow pacers ask this long before their lead for the next instant, ms (timer lateness). */
 const JUST_IN_TIME_MARGIN_MS = 30;
 /** Most messages asked for in one reservation call. */
@@ -56,6 +58,8 @@ export class SendPacer {
   readonly #refillMs: number;
   readonly #now: () => number;
   readonly #jitterMs: number;
+  /** Below 1 / refill MPS: instants are reserved one at a time, just in time. */
+  readonly #slow: boolean;
   #queue: Waiter[] = [];
   #released: { atMs: number; segments: number }[] = [];
   #pushed: { atMs: number; segments: number; excessMs: number }[] = [];
@@ -69,12 +73,28 @@ export class SendPacer {
     const headroom = options.headroom ?? DEFAULT_PACING_HEADROOM;
     this.#db = db;
     this.#keys = keys;
-    this.#horizonMs = options.horizonMs ?? PACING_HORIZON_MS;
     this.#refillMs = options.refillMs ?? PACING_REFILL_MS;
     this.#now = options.nowMs ?? Date.now;
     this.lateAfterMs = lateAfterMs(headroom);
     this.#jitterMs = jitterBudgetMs(headroom);
     this.segmentMs = Math.max(...keys.map((k) => k.intervalMs));
+    this.#slow = this.segmentMs >= this.#refillMs;
+    // A slow pacer never holds two instants ahead: the push after a late send (reportDelay) must
+    // reach the keys before anyone reserves the next instant.
+    const horizon = options.horizonMs ?? PACING_HORIZON_MS;
+    this.#horizonMs = this.#slow ? Math.min(horizon, 0.9 * this.segmentMs) : horizon;
+  }
+
+  /**
+   * Whether a send that starts `lateMs` after its instant may still go. Within {@link lateAfterMs}
+   * always. Below 1 / refill MPS also up to half the time to the next instant's reservation: there the
+   * next instant is reserved only just in time, so the push that {@link reportDelay} then makes reaches
+   * the keys before it, and the send costs its lateness beyond J instead of the round trips of a
+   * give-back (on a loaded machine those are late again as often as not).
+   */
+  mayGoLate(lateMs: number): boolean {
+    if (lateMs <= this.lateAfterMs) return true;
+    return this.#slow && lateMs <= (this.segmentMs - MAX_LEAD_MS - JUST_IN_TIME_MARGIN_MS) / 2;
   }
 
   /** Whether no message waits for an instant and no reservation is running. */
@@ -125,7 +145,7 @@ export class SendPacer {
     this.#released.push({ atMs, segments: Math.max(1, segments) });
     // Below 1 / refill MPS a given-back instant is usually still the tail: ask now rather than at the
     // next refill, so the message goes a few ms late instead of a whole interval.
-    if (this.segmentMs >= this.#refillMs) this.#wake?.();
+    if (this.#slow) this.#wake?.();
   }
 
   /**
@@ -137,7 +157,7 @@ export class SendPacer {
   reportDelay(atMs: number, segments: number, delayMs: number): void {
     if (delayMs <= this.#jitterMs) return;
     this.#pushed.push({ atMs, segments: Math.max(1, segments), excessMs: delayMs - this.#jitterMs });
-    if (this.segmentMs >= this.#refillMs) {
+    if (this.#slow) {
       if (this.#running) this.#wake?.();
       else void this.#run();
     }
@@ -176,8 +196,8 @@ export class SendPacer {
         // Horizon full: ask again when `refill` ms of it are free (about that much traffic per call),
         // or, below 1 / refill MPS, just in time for the next instant, so that a worker killed now
         // holds an unused instant only for that moment (a lost instant costs a whole interval there).
-        const ahead = this.segmentMs >= this.#refillMs ? this.#leadMs() + JUST_IN_TIME_MARGIN_MS : this.#horizonMs - this.#refillMs;
-        const pushNow = this.segmentMs >= this.#refillMs && this.#pushed.length > 0;
+        const ahead = this.#slow ? this.#leadMs() + JUST_IN_TIME_MARGIN_MS : this.#horizonMs - this.#refillMs;
+        const pushNow = this.#slow && this.#pushed.length > 0;
         if (answer.instants.length < asked.length && !pushNow) await this.#sleep(answer.nextFreeMs - ahead - this.#now());
       }
     } finally {
@@ -185,9 +205,9 @@ export class SendPacer {
     }
   }
 
-  /** How far after "now" reservations start: twice the recent round trip, 5–100 ms. */
+  /** How far after "now" reservations start: twice the recent round trip, 5 ms to MAX_LEAD_MS. */
   #leadMs(): number {
-    return Math.min(100, Math.max(5, 2 * this.#roundTripMs));
+    return Math.min(MAX_LEAD_MS, Math.max(5, 2 * this.#roundTripMs));
   }
 
   #sleep(ms: number): Promise<void> {
