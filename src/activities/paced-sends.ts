@@ -122,8 +122,9 @@ export class PacedSends {
 
   /**
    * Resolves once the messages handed over but not yet given an instant (or, unpaced, not yet
-   * started) would take at most `ms` to drain at their senders' paces (unpaced: once no more than
-   * `concurrency` wait), or when {@link signal} aborts.
+   * started) would take at most `ms` to drain at their senders' paces, behind the other activities'
+   * messages waiting on the same pacers (unpaced: once no more than `concurrency` wait), or when
+   * {@link signal} aborts.
    */
   drained(ms: number): Promise<void> {
     if (this.signal.aborted || this.#drainMs() <= ms) return Promise.resolve();
@@ -132,7 +133,8 @@ export class PacedSends {
 
   #drainMs(): number {
     let ms = 0;
-    for (const [pacer, n] of this.#pending) ms = Math.max(ms, pacer ? n * pacer.segmentMs : n > this.#concurrency ? Infinity : 0);
+    // A paced message waits behind every message of this process's other activities on its sender.
+    for (const [pacer, n] of this.#pending) ms = Math.max(ms, n <= 0 ? 0 : pacer ? Math.max(n * pacer.segmentMs, pacer.backlogMs) : n > this.#concurrency ? Infinity : 0);
     return ms;
   }
 

@@ -20,6 +20,8 @@ export interface SendPacerOptions {
 const MAX_LEAD_MS = 100;
 /** Slow pacers ask this long before their lead for the next instant, ms (timer lateness). */
 const JUST_IN_TIME_MARGIN_MS = 30;
+/** Up to this much earlier than needed, at random, a pacer asks for its next instants, ms. */
+const FAIRNESS_JITTER_MS = 20;
 /** Most messages asked for in one reservation call. */
 const MAX_PER_CALL = 256;
 
@@ -61,6 +63,8 @@ export class SendPacer {
   /** Below 1 / refill MPS: instants are reserved one at a time, just in time. */
   readonly #slow: boolean;
   #queue: Waiter[] = [];
+  /** Segments of the messages waiting for an instant. */
+  #queuedSegments = 0;
   #released: { atMs: number; segments: number }[] = [];
   #pushed: { atMs: number; segments: number; excessMs: number }[] = [];
   #running = false;
@@ -97,6 +101,14 @@ export class SendPacer {
     return this.#slow && lateMs <= (this.segmentMs - MAX_LEAD_MS - JUST_IN_TIME_MARGIN_MS) / 2;
   }
 
+  /**
+   * How long the messages waiting here for an instant (of every activity of this process) would take
+   * to get one at this sender's pace, ms: a lower bound, other processes share the sender too.
+   */
+  get backlogMs(): number {
+    return this.#queuedSegments * this.segmentMs;
+  }
+
   /** Whether no message waits for an instant and no reservation is running. */
   get idle(): boolean {
     return !this.#running && this.#queue.length === 0;
@@ -119,18 +131,21 @@ export class SendPacer {
         resolve: (at) => {
           if (w.settled) return;
           w.settled = true;
+          this.#queuedSegments -= w.segments;
           signal.removeEventListener('abort', w.onAbort);
           resolve(at);
         },
         reject: (err) => {
           if (w.settled) return;
           w.settled = true;
+          this.#queuedSegments -= w.segments;
           signal.removeEventListener('abort', w.onAbort);
           reject(err);
         },
         onAbort: () => w.resolve(undefined),
       };
       signal.addEventListener('abort', w.onAbort, { once: true });
+      this.#queuedSegments += w.segments;
       if (first) this.#queue.unshift(w);
       else this.#queue.push(w);
       if (!this.#running) void this.#run();
@@ -196,7 +211,10 @@ export class SendPacer {
         // Horizon full: ask again when `refill` ms of it are free (about that much traffic per call),
         // or, below 1 / refill MPS, just in time for the next instant, so that a worker killed now
         // holds an unused instant only for that moment (a lost instant costs a whole interval there).
-        const ahead = this.#slow ? this.#leadMs() + JUST_IN_TIME_MARGIN_MS : this.#horizonMs - this.#refillMs;
+        // Each worker asks at a slightly random moment: a fixed one lets the same worker win every
+        // race for the next instants, drain its own batches first and leave the others' messages for
+        // the end — all of them stuck for the heartbeat timeout if that other worker dies.
+        const ahead = (this.#slow ? this.#leadMs() + JUST_IN_TIME_MARGIN_MS : this.#horizonMs - this.#refillMs) + Math.random() * FAIRNESS_JITTER_MS;
         const pushNow = this.#slow && this.#pushed.length > 0;
         if (answer.instants.length < asked.length && !pushNow) await this.#sleep(answer.nextFreeMs - ahead - this.#now());
       }
