@@ -20,6 +20,13 @@ export interface SendPacerOptions {
 const MAX_LEAD_MS = 100;
 /** Slow pacers ask this long before their lead for the next instant, ms (timer lateness). */
 const JUST_IN_TIME_MARGIN_MS = 30;
+/**
+ * A pacer none of whose sends answered for this long is cold again, ms: HTTP clients close idle
+ * keep-alive connections after a few seconds (undici: 4 s).
+ */
+const COLD_AFTER_MS = 4_000;
+/** Longest a cold pacer waits for its probe send to answer, ms. */
+const PROBE_WAIT_MS = 2_000;
 /** Up to this much earlier than needed, at random, a pacer asks for its next instants, ms. */
 const FAIRNESS_JITTER_MS = 20;
 /** Most messages asked for in one reservation call. */
@@ -69,6 +76,10 @@ export class SendPacer {
   #pushed: { atMs: number; segments: number; excessMs: number }[] = [];
   #running = false;
   #wake: (() => void) | undefined;
+  /** When a send last reported its delay (wall clock, ms). */
+  #lastReportMs = Number.NEGATIVE_INFINITY;
+  /** Ends the wait for a cold pacer's probe send. */
+  #probe: (() => void) | undefined;
   /** Moving average of the reservation round trip, ms: instants start this much × 2 after "now". */
   #roundTripMs = 5;
 
@@ -158,6 +169,7 @@ export class SendPacer {
    */
   giveBack(atMs: number, segments: number): void {
     this.#released.push({ atMs, segments: Math.max(1, segments) });
+    this.#probe?.();
     // Below 1 / refill MPS a given-back instant is usually still the tail: ask now rather than at the
     // next refill, so the message goes a few ms late instead of a whole interval.
     if (this.#slow) this.#wake?.();
@@ -170,8 +182,10 @@ export class SendPacer {
    * only just in time, otherwise with the next reservation.
    */
   reportDelay(atMs: number, segments: number, delayMs: number): void {
+    this.#lastReportMs = this.#now();
+    if (delayMs > this.#jitterMs) this.#pushed.push({ atMs, segments: Math.max(1, segments), excessMs: delayMs - this.#jitterMs });
+    this.#probe?.();
     if (delayMs <= this.#jitterMs) return;
-    this.#pushed.push({ atMs, segments: Math.max(1, segments), excessMs: delayMs - this.#jitterMs });
     if (this.#slow) {
       if (this.#running) this.#wake?.();
       else void this.#run();
@@ -185,7 +199,11 @@ export class SendPacer {
         this.#queue = this.#queue.filter((w) => !w.settled);
         // Given-back instants wait for the next reservation (they only matter to one); pushes do not.
         if (this.#queue.length === 0 && this.#pushed.length === 0) return;
-        const asked = this.#queue.slice(0, MAX_PER_CALL);
+        // Cold (no send answered lately: a new connection, code paths not yet compiled): the first call
+        // to the provider can take tens of ms longer than the next ones, which would then bunch behind
+        // it. Send one message alone first; its delay report pushes the keys before anyone goes on.
+        const cold = this.#now() - this.#lastReportMs > COLD_AFTER_MS;
+        const asked = this.#queue.slice(0, cold ? 1 : MAX_PER_CALL);
         const released = this.#released.splice(0);
         const pushed = this.#pushed.splice(0);
         const started = this.#now();
@@ -202,11 +220,15 @@ export class SendPacer {
           continue;
         }
         this.#roundTripMs = 0.8 * this.#roundTripMs + 0.2 * (this.#now() - started);
+        let handedOut = 0;
         answer.instants.forEach((at, i) => {
           const w = asked[i]!;
           // Cancelled while we asked: the instant is not used, hand it back.
           if (w.settled) this.giveBack(at, w.segments);
-          else w.resolve(at);
+          else {
+            w.resolve(at);
+            handedOut++;
+          }
         });
         // Horizon full: ask again when `refill` ms of it are free (about that much traffic per call),
         // or, below 1 / refill MPS, just in time for the next instant, so that a worker killed now
@@ -215,12 +237,26 @@ export class SendPacer {
         // race for the next instants, drain its own batches first and leave the others' messages for
         // the end — all of them stuck for the heartbeat timeout if that other worker dies.
         const ahead = (this.#slow ? this.#leadMs() + JUST_IN_TIME_MARGIN_MS : this.#horizonMs - this.#refillMs) + Math.random() * FAIRNESS_JITTER_MS;
-        const pushNow = this.#slow && this.#pushed.length > 0;
+        if (cold && handedOut > 0) await this.#probeAnswered();
+        const pushNow = (this.#slow || cold) && this.#pushed.length > 0;
         if (answer.instants.length < asked.length && !pushNow) await this.#sleep(answer.nextFreeMs - ahead - this.#now());
       }
     } finally {
       this.#running = false;
     }
+  }
+
+  /** Resolves when the probe's send reports its delay or gives its instant up, or after PROBE_WAIT_MS. */
+  #probeAnswered(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#probe = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, PROBE_WAIT_MS);
+      this.#probe = done;
+    });
   }
 
   /** How far after "now" reservations start: twice the recent round trip, 5 ms to MAX_LEAD_MS. */
