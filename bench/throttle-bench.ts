@@ -11,20 +11,23 @@ import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { createProviderAdapter } from '../src/providers/provider-registry.js';
-import type { SandboxMessageRecord } from '../src/providers/sandbox/sandbox-message-store.js';
 import { startBenchStack } from './bench-stack.js';
 import type { BenchStack } from './bench-stack.js';
+import { startSandboxProcess } from './sandbox-process.js';
+import type { SandboxProcess } from './sandbox-process.js';
 import { createBenchTenant } from './bench-tenant.js';
-import type { BenchTenant } from './bench-tenant.js';
 import { collectBenchEnv } from './bench-env.js';
 import { formatEnv, formatResultTable, meets, round, writeResult } from './bench-report.js';
 import type { ScenarioResult } from './bench-report.js';
 import type { ScenarioContext } from './campaign-bench.js';
 import { pollUntil, sleep } from './bounded-wait.js';
+import { DEFAULT_PACING_HEADROOM, PACING_HORIZON_MS, jitterBudgetMs } from '../src/domain/send-pacing.js';
 
 const SENDER_MPS = [1, 3, 100, 225] as const;
 /** Seconds of traffic per sender (audience = MPS × this); BENCH_THROTTLE_SECONDS overrides. */
 const DEFAULT_SECONDS = 20;
+/** Batches each sender's campaign is split into (all concurrent). */
+const BATCHES_PER_SENDER = 8;
 /** Seconds of the baseline's run per sender. */
 const BASELINE_SECONDS = 15;
 
@@ -59,31 +62,36 @@ async function seedLane(stack: BenchStack, accountId: string, lane: string, firs
 }
 
 /** The baseline: one process, one loop per sender sending every 1000/MPS ms through the sandbox adapter. */
-async function runBaseline(stack: BenchStack, tenant: BenchTenant): Promise<Map<number, SenderFigures>> {
+async function runBaseline(sandbox: SandboxProcess, connectionId: string, callbackUrl: string): Promise<Map<number, SenderFigures>> {
   const adapter = createProviderAdapter({
-    id: tenant.connectionId,
+    id: connectionId,
     provider: 'sandbox',
-    config: { baseUrl: stack.sandbox.url },
-    credentials: { apiKey: stack.sandbox.apiKey, webhookSecret: stack.sandbox.webhookSecret },
+    config: { baseUrl: sandbox.url },
+    credentials: { apiKey: sandbox.apiKey, webhookSecret: sandbox.webhookSecret },
   });
-  const out = new Map<number, SenderFigures>();
+  const refs = new Map<number, string[]>();
   await Promise.all(
     SENDER_MPS.map(async (mps, lane) => {
       const from = `+1301555${String(lane).padStart(4, '0')}`;
       const n = Math.max(2, Math.round(mps * BASELINE_SECONDS));
       const interval = 1000 / mps;
       const start = Date.now() + 200;
+      const ids = Array.from({ length: n }, () => randomUUID());
+      refs.set(mps, ids);
       const sends: Promise<unknown>[] = [];
       for (let i = 0; i < n; i++) {
         await sleep(Math.max(0, start + i * interval - Date.now()));
-        sends.push(adapter.send({ messageId: randomUUID(), from, to: `+1303${String(lane * 100_000 + i).padStart(7, '0')}`, body: 'baseline', dlrUrl: `${stack.api.publicBaseUrl}/x`, moUrl: `${stack.api.publicBaseUrl}/x` }));
+        sends.push(adapter.send({ messageId: ids[i]!, from, to: `+1303${String(lane * 100_000 + i).padStart(7, '0')}`, body: 'baseline', dlrUrl: callbackUrl, moUrl: callbackUrl }));
       }
       await Promise.all(sends);
-      const peak = stack.sandbox.stats().bySender[from]?.peakSegmentsPerSecond ?? 0;
-      const times = Array.from({ length: n }, (_, i) => stack.sandbox.messages({ to: `+1303${String(lane * 100_000 + i).padStart(7, '0')}` })).flat().map((m: SandboxMessageRecord) => Date.parse(m.createdAt));
-      out.set(mps, figuresOf(mps, times, peak));
     }),
   );
+  const stats = await sandbox.stats();
+  const out = new Map<number, SenderFigures>();
+  for (const [lane, mps] of SENDER_MPS.entries()) {
+    const from = `+1301555${String(lane).padStart(4, '0')}`;
+    out.set(mps, figuresOf(mps, await sandbox.receivedAt(refs.get(mps)!), stats.bySender[from]?.peakSegmentsPerSecond ?? 0));
+  }
   return out;
 }
 
@@ -92,18 +100,31 @@ export async function runThrottleScenario(ctx: ScenarioContext): Promise<Scenari
   const seconds = Number(ctx.baseEnv['BENCH_THROTTLE_SECONDS'] ?? DEFAULT_SECONDS);
   const loadavgAtStart = os.loadavg();
   ctx.log(`throttle (S2): senders at ${SENDER_MPS.join(', ')} MPS for ~${seconds} s, two worker processes, one SIGKILLed mid-run`);
-  const stack = await startBenchStack(ctx.config, ctx.baseEnv, { sandbox: { outcomes: { delivered: 1 }, dlrDelayMs: { min: 50, max: 300 } }, log: ctx.log });
+  const behaviour = { outcomes: { delivered: 1 }, dlrDelayMs: { min: 50, max: 300 } };
+  const stack = await startBenchStack(ctx.config, ctx.baseEnv, { sandbox: behaviour, log: ctx.log });
   try {
+    // The provider whose receive times are measured runs in its own process (see sandbox-child.ts).
+    const sandbox = await startSandboxProcess(behaviour);
+    stack.addCleanup(() => sandbox.close());
     const tenant = await createBenchTenant(stack, 'throttle bench');
-    const baseline = await runBaseline(stack, tenant);
+    const { id: connectionId } = await tenant.call<{ id: string }>('POST', '/v1/connections', {
+      provider: 'sandbox',
+      name: 'throttle sandbox (own process)',
+      config: { baseUrl: sandbox.url },
+      credentials: { apiKey: sandbox.apiKey, webhookSecret: sandbox.webhookSecret },
+    });
+    const baseline = await runBaseline(sandbox, connectionId, `${stack.api.publicBaseUrl}/x`);
     ctx.log(`  baseline (single-process token bucket): ${[...baseline.values()].map((f) => `${f.mps}→${f.achieved_mps}/max ${f.max_in_1s_window}`).join(', ')}`);
 
     let first = 0;
-    const lanes = SENDER_MPS.map((mps, i) => ({ mps, sender: `+1201555${String(9000 + i)}`, lane: `mps${mps}`, count: Math.max(2, Math.round(mps * seconds)) }));
+    const lanes = SENDER_MPS.map((mps, i) => {
+      const count = Math.max(2, Math.round(mps * seconds));
+      return { mps, sender: `+1201555${String(9000 + i)}`, lane: `mps${mps}`, count, batchSize: Math.min(1000, Math.ceil(count / BATCHES_PER_SENDER)) };
+    });
     for (const l of lanes) {
       await seedLane(stack, tenant.accountId, l.lane, first, l.count);
       first += l.count;
-      await stack.database.db.insertInto('senders').values({ id: randomUUID(), account_id: tenant.accountId, connection_id: tenant.connectionId, address: l.sender, type: l.mps >= 100 ? 'short_code' : 'long_code', country: 'US', mps: l.mps }).execute();
+      await stack.database.db.insertInto('senders').values({ id: randomUUID(), account_id: tenant.accountId, connection_id: connectionId, address: l.sender, type: l.mps >= 100 ? 'short_code' : 'long_code', country: 'US', mps: l.mps }).execute();
     }
     const workers = [await stack.startWorker(), await stack.startWorker()];
     const t0 = Date.now();
@@ -111,13 +132,14 @@ export async function runThrottleScenario(ctx: ScenarioContext): Promise<Scenari
     for (const l of lanes) {
       const c = await tenant.call<{ id: string }>('POST', '/v1/campaigns', {
         name: `throttle ${l.mps} MPS`,
-        connection_id: tenant.connectionId,
+        connection_id: connectionId,
         sender: l.sender,
         variants: [{ key: 'A', weight: 1, body: 'Throttle bench: one GSM-7 segment. STOP to end' }],
         audience: { filter: { lane: l.lane } },
-        // Several batches per sender even at 1 MPS, so the surviving worker keeps every sender busy
-        // while the killed one's activities wait out their heartbeat timeout.
-        settings: { batch_size: l.mps >= 100 ? 500 : 50, max_concurrent_batches: 4, dlr_timeout_seconds: 120, flush_interval_ms: 1000 },
+        // BATCHES_PER_SENDER batches per sender even at 1 MPS (3 messages each), all running at once and
+        // so spread over both workers: the survivor keeps every sender busy while the killed worker's
+        // batches wait out their heartbeat timeout (and no batch start waits on a dead worker's cache).
+        settings: { batch_size: l.batchSize, max_concurrent_batches: Math.ceil(l.count / l.batchSize), dlr_timeout_seconds: 120, flush_interval_ms: 1000 },
       });
       ids.push(c.id);
     }
@@ -133,13 +155,11 @@ export async function runThrottleScenario(ctx: ScenarioContext): Promise<Scenari
       { timeoutMs: seconds * 1000 * 8 + 180_000, intervalMs: 1000, what: 'throttle campaigns to finish' },
     ).catch(() => false);
 
-    const stats = stack.sandbox.stats();
+    const stats = await sandbox.stats();
     const smsflow = new Map<number, SenderFigures>();
-    let firstIndex = 0;
-    for (const l of lanes) {
-      const times = Array.from({ length: l.count }, (_, i) => stack.sandbox.messages({ to: `+1202${String(2000000 + firstIndex + i).padStart(7, '0')}` })).flat().map((m) => Date.parse(m.createdAt));
-      firstIndex += l.count;
-      smsflow.set(l.mps, figuresOf(l.mps, times, stats.bySender[l.sender]?.peakSegmentsPerSecond ?? 0));
+    for (const [i, l] of lanes.entries()) {
+      const refs = await stack.database.db.selectFrom('messages').select('id').where('campaign_id', '=', ids[i]!).execute();
+      smsflow.set(l.mps, figuresOf(l.mps, await sandbox.receivedAt(refs.map((r) => r.id)), stats.bySender[l.sender]?.peakSegmentsPerSecond ?? 0));
     }
     const minRatio = Math.min(...[...smsflow.values()].map((f) => f.ratio));
     const maxWindowRatio = Math.max(...[...smsflow.values()].map((f) => f.max_in_1s_window / f.mps));
@@ -160,7 +180,8 @@ export async function runThrottleScenario(ctx: ScenarioContext): Promise<Scenari
       figures: { smsflow: Object.fromEntries(smsflow), baseline: Object.fromEntries(baseline), duplicate_submits: stats.duplicateSubmits, killed_worker_at_s: seconds / 2 },
       notes: [
         'achieved = (messages − 1) / (last − first receive time at the sandbox), per sender; max window = the sandbox\'s sliding 1,000 ms peak of accepted segments',
-        'smsflow paces at 0.95 of the MPS (headroom against send jitter) with instants reserved in PostgreSQL; the killed worker\'s batches resume on the other after the 20 s heartbeat timeout, so the slow senders lose that time',
+        `smsflow paces at ${DEFAULT_PACING_HEADROOM} of the MPS (headroom against send jitter: ${round(jitterBudgetMs())} ms) with instants reserved in PostgreSQL at most ${PACING_HORIZON_MS} ms ahead; the killed worker's batches resume on the other after the 3 s heartbeat timeout while each sender's ${BATCHES_PER_SENDER} batches keep it busy`,
+        `load average at start ${loadavgAtStart.map((x) => round(x)).join(' / ')}, at end ${os.loadavg().map((x) => round(x)).join(' / ')}`,
         'the baseline is an ideal single process (no DB, no Temporal) sending every 1000/MPS ms',
         ...(finishedInTime ? [] : ['NOT ALL CAMPAIGNS FINISHED in time: the figures cover the messages sent so far']),
       ],

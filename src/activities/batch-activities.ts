@@ -13,9 +13,7 @@ import {
 } from '../db/message-repository.js';
 import type { MessageStateRow, StateUpdate, SubmitRecord } from '../db/message-repository.js';
 import { markApplied, matchParkedDlrs } from '../db/webhook-event-repository.js';
-import { appendConsentEvents } from '../db/consent-repository.js';
 import { recordReceiptOptOuts } from '../db/provider-opt-out-repository.js';
-import type { NewConsentEvent } from '../db/consent-repository.js';
 import type { DlrSignalEvent } from '../workflows/send-batch-workflow.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { createConnectionRouter } from './connection-router.js';
@@ -28,7 +26,11 @@ import { insertShortLinks } from '../db/short-link-repository.js';
 import type { NewShortLink } from '../db/short-link-repository.js';
 import { openSendTimeGate } from './send-time-gate.js';
 import { claimUnderFrequencyCap } from '../db/frequency-cap-repository.js';
-import { openSendPacer, waitUntil } from './send-pacer.js';
+import { SendPacers } from './send-pacer.js';
+import { SubmitRecorder } from './submit-recorder.js';
+import { heartbeatEvery } from './activity-heartbeat.js';
+import type { SendPacer } from './send-pacer.js';
+import { PacedSends } from './paced-sends.js';
 
 /** A message's state as the batch workflow tracks it. */
 export type BatchMessageState = MessageStateRow;
@@ -59,8 +61,27 @@ const SUPPRESSED_BECAUSE = {
   expired: 'its local send time would come after the campaign validity period',
 } as const;
 
-/** Messages claimed and sent per round: consent re-check, claim, provider calls, record. */
+/** Most messages claimed and sent per round: consent re-check, claim, provider calls, record. */
 const SEND_CHUNK = 200;
+/** Fewest messages per round (slow senders). */
+const MIN_SEND_CHUNK = 10;
+/**
+ * Seconds of the senders' traffic claimed per round: claimed messages stay `submitting` until sent, and
+ * a crash leaves them to the orphan rule (re-sent through an idempotent provider, failed otherwise), so
+ * a 1 MPS sender claims 10, not 200 (200 s of traffic).
+ */
+const CHUNK_SECONDS = 10;
+/** The next round is checked and claimed when the current backlog is down to this much time, ms. */
+const PREPARE_AHEAD_MS = 1_000;
+/** How often a send activity heartbeats, ms (its heartbeat timeout is in send-batch-workflow.ts). */
+const HEARTBEAT_EVERY_MS = 1_000;
+
+/** Messages per round: about CHUNK_SECONDS of the distinct senders' paces together, within bounds. */
+function sendChunkSize(pacers: ReadonlyMap<string, SendPacer | undefined>): number {
+  let perSecond = 0;
+  for (const p of pacers.values()) perSecond += p ? 1000 / p.segmentMs : Infinity;
+  return Math.max(MIN_SEND_CHUNK, Math.min(SEND_CHUNK, Math.ceil(perSecond * CHUNK_SECONDS)));
+}
 
 /**
  * The batch activities, built from their dependencies (STYLE.md habit 4). Each is idempotent: a
@@ -70,6 +91,8 @@ export function createBatchActivities(deps: ActivityDeps) {
   const { db, logger } = deps;
   const composer = new MessageComposer(new TemplateRenderer());
   const clock = deps.now ?? (() => new Date());
+  // Shared by every send activity of this worker process (one reservation stream per sender).
+  const pacing = new SendPacers(db);
 
   return {
     /**
@@ -159,8 +182,11 @@ export function createBatchActivities(deps: ActivityDeps) {
      * Sends the range's unsent messages through the campaign's provider connection. Per chunk:
      * re-checks consent (an opt-out that arrived after the batch was prepared suppresses the
      * message), claims (`queued → submitting`) before any provider call, calls the provider with our
-     * message id as client reference, and records the outcomes. Heartbeats after each chunk and
-     * stops when cancelled (pause/cancel). Messages left `submitting` by a crashed attempt are re-sent
+     * message id as client reference, and records the outcomes. Chunks are pipelined: the next is
+     * checked and claimed while the current one sends (paced-sends.ts), each message paced on its own
+     * sender, the connection and the account by this worker's shared pacers (send-pacer.ts).
+     * Heartbeats every second on a timer and stops when cancelled (pause/cancel): calls in flight
+     * finish, claimed messages not yet called go back to `queued`. Messages left `submitting` by a crashed attempt are re-sent
      * only through a provider that deduplicates on our client reference; otherwise they fail as
      * `provider_error` rather than risk a second copy.
      * Quiet hours and local-time scheduling are checked per chunk at send time (send-time-gate.ts):
@@ -171,6 +197,9 @@ export function createBatchActivities(deps: ActivityDeps) {
      */
     async sendMessages(input: BatchRange & { batchWorkflowId: string }): Promise<SendMessagesResult> {
       const ctx = Context.current();
+      // From the first moment, on a timer (activity-heartbeat.ts): the heartbeat timeout is short.
+      const progress = { done: 0, total: 0 };
+      using _heartbeat = heartbeatEvery(ctx, HEARTBEAT_EVERY_MS, () => progress);
       const campaign = await db
         .selectFrom('campaigns')
         .select(['connection_id', 'sender', 'account_id', 'purpose'])
@@ -192,125 +221,142 @@ export function createBatchActivities(deps: ActivityDeps) {
         logger.warn({ campaignId: input.campaignId, orphaned: orphaned.length }, 'messages left submitting by an earlier attempt');
       }
       const queue = adapter.idempotentClientReference ? unsent : unsent.filter((m) => m.status === 'queued');
-      const acceptedProviderIds: string[] = [];
-      const retryLater: string[] = [];
-      const providerOptOuts: NewConsentEvent[] = [];
+      let retryLater = 0;
       let retryAfterMs: number | undefined;
-      let done = 0;
+      let authFailure: string | undefined;
+      let notSentCount = 0;
+      let failure: Error | undefined;
+      const acceptedProviderIds: string[] = [];
       const gate = await openSendTimeGate(db, input.campaignId, clock());
-      const pacer = await openSendPacer(db, { account_id: connection.accountId, connection_id: campaign.connection_id, sender: campaign.sender ?? '' });
+      // Each message is paced on its own sender (a campaign's messages may carry different senders),
+      // plus the connection's and account's caps, by this worker's shared pacers (send-pacer.ts).
+      const pacers = await pacing.forSenders({ accountId: connection.accountId, connectionId: campaign.connection_id }, queue.map((m) => m.sender));
+      const sends = new PacedSends({ pacers, concurrency: deps.sendConcurrency ?? 32, signal: ctx.cancellationSignal });
+      const chunkSize = sendChunkSize(pacers);
       let nextRelease = Number.POSITIVE_INFINITY;
       let deferredCount = 0;
+      progress.total = queue.length;
+      const chunks: Promise<void>[] = [];
 
-      for (let i = 0; i < queue.length; i += SEND_CHUNK) {
-        if (ctx.cancellationSignal.aborted) throw new CancelledFailure('send cancelled (pause or cancel)');
-        const chunk = queue.slice(i, i + SEND_CHUNK);
-        // Consent at send time, for the campaign's purpose (marketing unless set): the very next send
-        // after an opt-out must not go out.
-        const notOptedIn = new Set(
-          (
-            await db
-              .selectFrom('messages as m')
-              .leftJoin('consent_current as cc', (j) => j.onRef('cc.contact_id', '=', 'm.contact_id').on('cc.purpose', '=', campaign.purpose))
-              .select(['m.id', 'cc.status'])
-              .where('m.id', 'in', chunk.map((m) => m.id))
-              .where((eb) => eb.or([eb('cc.status', 'is', null), eb('cc.status', '<>', 'opted_in')]))
-              .execute()
-          ).map((r) => r.id),
-        );
-        const records: SubmitRecord[] = [...notOptedIn].map((id) => ({ id, status: 'suppressed', reason: 'opted_out' }));
-        // Quiet hours and local-time scheduling, in the recipient's zone, by the injected clock.
-        const nowMs = clock().getTime();
-        const verdict = await gate.check(chunk.filter((m) => !notOptedIn.has(m.id)).map((m) => m.id), nowMs);
-        for (const [id, reason] of verdict.suppress) records.push({ id, status: 'suppressed', reason, errorText: SUPPRESSED_BECAUSE[reason] });
-        for (const t of verdict.deferred.values()) nextRelease = Math.min(nextRelease, t);
-        deferredCount += verdict.deferred.size;
-        // Claim under the account's and campaign's frequency caps, locked per contact (frequency-cap-repository.ts).
-        const claimed = new Set((await claimUnderFrequencyCap(db, input.campaignId, chunk.filter((m) => verdict.due.has(m.id)).map((m) => m.id))).claimed);
-        const toSend = chunk.filter((m) => claimed.has(m.id));
-        let authFailure: string | undefined;
-        const notSent: string[] = [];
-        // Sender/connection/account MPS: instants reserved in PostgreSQL for a group at a time (about
-        // half a second of traffic), shared with every other worker; each send waits for its instant.
-        // A send woken too late (event-loop stall) gives its instant up and is re-reserved: sending it
-        // anyway would bunch it with the next instants and overrun a 1 s window.
-        const pending = [...toSend];
-        while (pending.length > 0) {
-          if (ctx.cancellationSignal.aborted) {
-            notSent.push(...pending.splice(0).map((m) => m.id));
-            break;
-          }
-          const group = pending.splice(0, pacer.groupSize);
-          const instants = pacer.paced ? await pacer.reserve(group.map((m) => Math.max(1, m.segments)), clock().getTime()) : [];
-          const sendAt = new Map(group.map((m, k) => [m.id, instants[k]]));
-          const late: typeof group = [];
-          await mapLimit(group, deps.sendConcurrency ?? 32, async (m) => {
-            const at = sendAt.get(m.id);
-            if (at !== undefined) {
-              await waitUntil(at, clock, ctx.cancellationSignal);
-              if (!ctx.cancellationSignal.aborted && clock().getTime() - at > pacer.lateAfterMs) {
-                late.push(m);
-                return;
-              }
-            }
-            // Pause/cancel: claimed but not yet called messages go back to queued, untouched.
-            if (ctx.cancellationSignal.aborted) {
-              notSent.push(m.id);
-              return;
-            }
-            ctx.heartbeat({ done });
-            const dlt = m.dlt_entity_id && m.dlt_template_id ? { dlt: { entityId: m.dlt_entity_id, templateId: m.dlt_template_id } } : {};
-            const msg = { messageId: m.id, from: m.sender, to: m.to_e164, body: m.body, ...dlt };
-            const res = router ? await router.send(msg) : await adapter.send({ ...msg, dlrUrl, moUrl });
-            switch (res.outcome) {
-              case 'accepted':
-                acceptedProviderIds.push(res.providerMessageId);
-                records.push({ id: m.id, status: 'submitted', providerMessageId: res.providerMessageId, providerStatus: res.providerStatus ?? null });
-                break;
-              case 'rejected':
-                records.push({ id: m.id, status: 'rejected', reason: res.reason, errorCode: res.errorCode ?? null, errorText: res.errorText ?? null });
+      // Outcomes are written as they come (half a second at most), not per chunk: see submit-recorder.ts.
+      const recorder = new SubmitRecorder(db);
+      recorder.onError = () => sends.stop();
+
+      /** Sends one claimed chunk; its outcomes go to the recorder. */
+      const sendChunk = async (toSend: typeof queue, chunkLength: number): Promise<void> => {
+        let retry = 0;
+        const outcome = await sends.run(toSend, async (m) => {
+          const dlt = m.dlt_entity_id && m.dlt_template_id ? { dlt: { entityId: m.dlt_entity_id, templateId: m.dlt_template_id } } : {};
+          const msg = { messageId: m.id, from: m.sender, to: m.to_e164, body: m.body, ...dlt };
+          const res = router ? await router.send(msg) : await adapter.send({ ...msg, dlrUrl, moUrl });
+          switch (res.outcome) {
+            case 'accepted':
+              acceptedProviderIds.push(res.providerMessageId);
+              recorder.record([{ id: m.id, status: 'submitted', providerMessageId: res.providerMessageId, providerStatus: res.providerStatus ?? null }]);
+              break;
+            case 'rejected':
+              recorder.record(
+                [{ id: m.id, status: 'rejected', reason: res.reason, errorCode: res.errorCode ?? null, errorText: res.errorText ?? null }],
                 // The provider says this number opted out (Twilio 21610, Telnyx 40300…): authoritative
                 // evidence for our own ledger (providers.md §9.8), so no campaign tries it again.
-                if (res.reason === 'opted_out' && m.contact_id) {
-                  providerOptOuts.push({
-                    accountId: m.account_id,
-                    contactId: m.contact_id,
-                    phoneE164: m.to_e164,
-                    status: 'opted_out',
-                    source: 'provider',
-                    occurredAt: new Date(),
-                    proof: { connection_id: connection.id, message_id: m.id, error_code: res.errorCode ?? null },
-                    dedupeKey: `provider:${m.id}`,
-                  });
-                }
-                break;
-              case 'retry':
-                retryLater.push(m.id);
-                retryAfterMs = Math.max(retryAfterMs ?? 0, res.retryAfterMs ?? 0);
-                break;
-              case 'auth_failed':
-                retryLater.push(m.id);
-                authFailure = res.errorText;
-                break;
-            }
-          });
-          pending.unshift(...late);
+                res.reason === 'opted_out' && m.contact_id
+                  ? [
+                      {
+                        accountId: m.account_id,
+                        contactId: m.contact_id,
+                        phoneE164: m.to_e164,
+                        status: 'opted_out',
+                        source: 'provider',
+                        occurredAt: new Date(),
+                        proof: { connection_id: connection.id, message_id: m.id, error_code: res.errorCode ?? null },
+                        dedupeKey: `provider:${m.id}`,
+                      },
+                    ]
+                  : [],
+              );
+              break;
+            case 'retry':
+              retry++;
+              recorder.release([m.id]);
+              retryAfterMs = Math.max(retryAfterMs ?? 0, res.retryAfterMs ?? 0);
+              break;
+            case 'auth_failed':
+              retry++;
+              recorder.release([m.id]);
+              authFailure = res.errorText;
+              // The credentials are refused: no further call of this attempt can succeed.
+              sends.stop();
+              break;
+          }
+        });
+        // Pause/cancel: claimed but not yet called messages go back to queued, untouched.
+        recorder.release(outcome.notSent);
+        retryLater += retry;
+        notSentCount += outcome.notSent.length;
+        progress.done += chunkLength;
+        if (outcome.error !== undefined) throw outcome.error;
+      };
+
+      try {
+        for (let i = 0; i < queue.length; i += chunkSize) {
+          if (sends.signal.aborted || failure !== undefined) {
+            notSentCount += queue.length - i;
+            break;
+          }
+          const chunk = queue.slice(i, i + chunkSize);
+          // Consent at send time, for the campaign's purpose (marketing unless set): the very next send
+          // after an opt-out must not go out.
+          const notOptedIn = new Set(
+            (
+              await db
+                .selectFrom('messages as m')
+                .leftJoin('consent_current as cc', (j) => j.onRef('cc.contact_id', '=', 'm.contact_id').on('cc.purpose', '=', campaign.purpose))
+                .select(['m.id', 'cc.status'])
+                .where('m.id', 'in', chunk.map((m) => m.id))
+                .where((eb) => eb.or([eb('cc.status', 'is', null), eb('cc.status', '<>', 'opted_in')]))
+                .execute()
+            ).map((r) => r.id),
+          );
+          const records: SubmitRecord[] = [...notOptedIn].map((id) => ({ id, status: 'suppressed', reason: 'opted_out' }));
+          // Quiet hours and local-time scheduling, in the recipient's zone, by the injected clock.
+          const nowMs = clock().getTime();
+          const verdict = await gate.check(chunk.filter((m) => !notOptedIn.has(m.id)).map((m) => m.id), nowMs);
+          for (const [id, reason] of verdict.suppress) records.push({ id, status: 'suppressed', reason, errorText: SUPPRESSED_BECAUSE[reason] });
+          for (const t of verdict.deferred.values()) nextRelease = Math.min(nextRelease, t);
+          deferredCount += verdict.deferred.size;
+          // Claim under the account's and campaign's frequency caps, locked per contact (frequency-cap-repository.ts).
+          const claimed = new Set((await claimUnderFrequencyCap(db, input.campaignId, chunk.filter((m) => verdict.due.has(m.id)).map((m) => m.id))).claimed);
+          const toSend = chunk.filter((m) => claimed.has(m.id));
+          recorder.record(records);
+          // Pipelined: this chunk sends while the next one is checked and claimed, once this one's
+          // backlog is down to about PREPARE_AHEAD_MS of its senders' time.
+          chunks.push(
+            sendChunk(toSend, chunk.length).catch((err: unknown) => {
+              failure ??= err instanceof Error ? err : new Error(String(err));
+              sends.stop();
+            }),
+          );
+          await sends.drained(PREPARE_AHEAD_MS);
         }
-        await recordSubmits(db, records);
-        await appendConsentEvents(db, providerOptOuts.splice(0));
-        await releaseMessages(db, [...retryLater, ...notSent]);
-        done += chunk.length;
-        ctx.heartbeat({ done, total: queue.length });
-        if (notSent.length > 0) throw new CancelledFailure('send cancelled (pause or cancel)');
-        if (authFailure) {
-          await db.updateTable('provider_connections').set({ status: 'paused', status_reason: `auth failed: ${authFailure}` }).where('id', '=', connection.id).execute();
-          deps.providers.invalidate(connection.id);
-          throw ApplicationFailure.create({ message: `provider refused credentials: ${authFailure}`, type: 'provider_auth_failed', nextRetryDelay: '1 minute' });
-        }
+      } catch (err) {
+        // A check or claim failed: start no further call, let those in flight finish and record them.
+        sends.stop();
+        await Promise.all(chunks);
+        await recorder.flush().catch(() => undefined);
+        throw err;
       }
-      if (retryLater.length > 0) {
+      await Promise.all(chunks);
+      await recorder.flush();
+      if (failure !== undefined) throw failure;
+      if (notSentCount > 0 && ctx.cancellationSignal.aborted) throw new CancelledFailure('send cancelled (pause or cancel)');
+      if (authFailure) {
+        await db.updateTable('provider_connections').set({ status: 'paused', status_reason: `auth failed: ${authFailure}` }).where('id', '=', connection.id).execute();
+        deps.providers.invalidate(connection.id);
+        throw ApplicationFailure.create({ message: `provider refused credentials: ${authFailure}`, type: 'provider_auth_failed', nextRetryDelay: '1 minute' });
+      }
+      if (retryLater > 0) {
         throw ApplicationFailure.create({
-          message: `${retryLater.length} messages to retry (provider asked)`,
+          message: `${retryLater} messages to retry (provider asked)`,
           type: 'provider_retry',
           ...(retryAfterMs ? { nextRetryDelay: retryAfterMs } : {}),
         });
@@ -348,16 +394,3 @@ export function createBatchActivities(deps: ActivityDeps) {
     },
   };
 }
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  });
-  await Promise.all(lanes);
-}
-

@@ -49,7 +49,7 @@ const VariantBody = z.strictObject({
 /** Campaign tunables with their ranges and defaults (sent to the workflow as CampaignRunOptions). */
 export const CampaignSettingsSchema = z
   .strictObject({
-    batch_size: z.number().int().min(50).max(1000).default(500),
+    batch_size: z.number().int().min(1).max(1000).default(500),
     max_concurrent_batches: z.number().int().min(1).max(50).default(4),
     dlr_timeout_seconds: z.number().int().min(1).max(259_200).default(3600),
     flush_interval_ms: z.number().int().min(200).max(60_000).default(2000),

@@ -35,6 +35,10 @@ export async function createSmsflowWorker(options: SmsflowWorkerOptions): Promis
     activities: createActivities(options.deps),
     shutdownGraceTime: '10s',
     maxConcurrentActivityTaskExecutions: 50,
+    // Heartbeats reach the server at least every second (default: 0.8 × the heartbeat timeout), so a
+    // short heartbeat timeout (send activities: 5 s) keeps seconds of margin on a loaded machine and a
+    // pause/cancel reaches a running activity within about a second.
+    maxHeartbeatThrottleInterval: '1s',
     ...options.tuning,
   });
 }

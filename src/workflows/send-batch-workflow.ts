@@ -80,9 +80,14 @@ const { prepareBatch, loadBatchStates, flushMessageStates, suppressQueued } = pr
 });
 
 const { sendMessages } = proxyActivities<Activities>({
-  // Sending a batch at a sender's MPS can take a while; heartbeats tell a dead worker fast.
+  // Sending a batch at a sender's MPS can take a while; heartbeats tell a dead worker fast. The
+  // activity heartbeats every second on a timer from its first moment and the worker forwards them at
+  // least every second (create-worker.ts), so 3 s tolerates a 2 s stall of a live worker; a killed
+  // worker's batch resumes elsewhere about 3 s + the 1 s retry later, while the sender keeps sending
+  // its other batches. A live attempt given up by mistake learns it at its next heartbeat and stops;
+  // its messages left `submitting` go through the orphan rule of the next attempt.
   startToCloseTimeout: '1 hour',
-  heartbeatTimeout: '20s',
+  heartbeatTimeout: '3s',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { initialInterval: '1s', maximumInterval: '30s', backoffCoefficient: 2 },
 });

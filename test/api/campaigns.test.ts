@@ -140,7 +140,7 @@ describe('POST /v1/campaigns validation', () => {
     const settings = await fieldErrors(
       campaign({
         settings: {
-          batch_size: 10,
+          batch_size: 0,
           max_concurrent_batches: 51,
           dlr_timeout_seconds: 0,
           flush_interval_ms: 100,

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/project-root.js';
 import { startTestStack } from '../helpers/test-stack.js';
@@ -10,11 +11,11 @@ import { numbersInAreaCode, seedLocatedContacts } from '../helpers/seed-located-
 
 const SENDER = '+12015550100';
 
-/** Registers the campaign sender with its MPS (segments per second). */
-async function registerSender(stack: TestStack, mps: number): Promise<void> {
+/** Registers a sender (default: the campaign's) with its MPS (segments per second). */
+async function registerSender(stack: TestStack, mps: number, address = SENDER): Promise<void> {
   await stack.db
     .insertInto('senders')
-    .values({ id: randomUUID(), account_id: stack.accountId, connection_id: stack.connectionId, address: SENDER, type: 'long_code', country: 'US', mps })
+    .values({ id: randomUUID(), account_id: stack.accountId, connection_id: stack.connectionId, address, type: 'long_code', country: 'US', mps })
     .execute();
 }
 
@@ -89,5 +90,33 @@ describe('sender throttle across workers (MPS counted in segments, reserved in P
     const times = numbers.flatMap((to) => stack!.sandbox.messages({ to })).map((m) => Date.parse(m.createdAt)).sort((a, b) => a - b);
     // 800 segments at 100 MPS take about 8 s, not the 4 s that counting messages would give.
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(7_500);
+  });
+
+  it('each message is paced on its own sender: two senders of one campaign each stay within their own MPS', async () => {
+    const fast = { address: SENDER, mps: 20 };
+    const slow = { address: '+12015550199', mps: 3 };
+    stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 } } });
+    await registerSender(stack, fast.mps, fast.address);
+    await registerSender(stack, slow.mps, slow.address);
+    // Stands in for a sender pool's per-recipient choice: every even recipient goes from the slow sender.
+    await sql`
+      CREATE FUNCTION test_alternate_sender() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.recipient_seq % 2 = 0 THEN NEW.sender := ${sql.lit(slow.address)}; END IF;
+        RETURN NEW;
+      END $$`.execute(stack.db);
+    await sql`CREATE TRIGGER test_alternate_sender BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION test_alternate_sender()`.execute(stack.db);
+    const numbers = numbersInAreaCode('212', 60);
+    await seedLocatedContacts(stack.db, stack.accountId, numbers, { timeZone: 'Europe/London', country: 'GB' });
+    const id = await stack.createCampaign({ batch_size: 20, max_concurrent_batches: 3, dlr_timeout_seconds: 30, flush_interval_ms: 300, quiet_hours_window: '00:00-24:00' });
+    const campaign = await stack.waitForCampaign(id, 120_000);
+    expect(campaign.status).toBe('completed');
+
+    const bySender = stack.sandbox.stats().bySender;
+    expect(bySender[fast.address]?.segments).toBe(30);
+    expect(bySender[slow.address]?.segments).toBe(30);
+    // Paced on the campaign's (fast) sender alone, the slow one would show up to 20 in a window.
+    expect(bySender[slow.address]!.peakSegmentsPerSecond).toBeLessThanOrEqual(slow.mps);
+    expect(bySender[fast.address]!.peakSegmentsPerSecond).toBeLessThanOrEqual(fast.mps);
   });
 });
