@@ -31,6 +31,7 @@ import { SubmitRecorder } from './submit-recorder.js';
 import { heartbeatEvery } from './activity-heartbeat.js';
 import type { SendPacer } from './send-pacer.js';
 import { PacedSends } from './paced-sends.js';
+import { SendConsentGuard } from './send-consent-guard.js';
 
 /** A message's state as the batch workflow tracks it. */
 export type BatchMessageState = MessageStateRow;
@@ -240,6 +241,7 @@ export function createBatchActivities(deps: ActivityDeps) {
 
       // Outcomes are written as they come (half a second at most), not per chunk: see submit-recorder.ts.
       const recorder = new SubmitRecorder(db);
+      const consentGuard = new SendConsentGuard(db, campaign.purpose);
       recorder.onError = () => sends.stop();
 
       /** Sends one claimed chunk; its outcomes go to the recorder. */
@@ -288,7 +290,9 @@ export function createBatchActivities(deps: ActivityDeps) {
               sends.stop();
               break;
           }
-        });
+        }, (m) => consentGuard.allowed(m.id));
+        // Opted out after the claim, caught by the last check before the instant: never sent.
+        recorder.record(outcome.vetoed.map((id) => ({ id, status: 'suppressed', reason: 'opted_out', errorText: 'opted out while waiting for its send instant' })));
         // Pause/cancel: claimed but not yet called messages go back to queued, untouched.
         recorder.release(outcome.notSent);
         retryLater += retry;

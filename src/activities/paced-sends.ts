@@ -13,6 +13,8 @@ export interface PacedMessage {
 export interface PacedRunResult {
   /** Messages whose provider call certainly did not happen (cancelled, stopped, no instant). */
   notSent: string[];
+  /** Messages the `vet` check refused just before their instant: not sent, the caller records why. */
+  vetoed: string[];
   /**
    * The first error thrown by a reservation or a provider call. A message whose call threw is in
    * neither list: its outcome is unknown, so it stays `submitting` for the next attempt to resolve.
@@ -58,11 +60,13 @@ export class PacedSends {
 
   /**
    * Sends `messages`, each through `send` (the provider call and recording its outcome in memory), and
-   * resolves when every one was sent or given up. Never rejects: errors come back in the answer, and the
+   * resolves when every one was sent or given up. `vet`, when given, is asked once per message while
+   * its instant approaches (or before its slot, unpaced): `false` gives the instant back and lists the
+   * message in `vetoed`. Never rejects: errors come back in the answer, and the
    * first one also stops the other groups.
    */
-  async run<M extends PacedMessage>(messages: M[], send: (m: M) => Promise<void>): Promise<PacedRunResult> {
-    const result: PacedRunResult = { notSent: [] };
+  async run<M extends PacedMessage>(messages: M[], send: (m: M) => Promise<void>, vet?: (m: M) => Promise<boolean>): Promise<PacedRunResult> {
+    const result: PacedRunResult = { notSent: [], vetoed: [] };
     await Promise.all(
       messages.map(async (m) => {
         const pacer = this.#pacers.get(m.sender);
@@ -85,7 +89,17 @@ export class PacedSends {
                 result.notSent.push(m.id);
                 return;
               }
-              await waitUntil(at, this.signal);
+              // The last check (consent) runs while the instant approaches, so it costs the send no time.
+              const [ok] = await Promise.all([vet ? vet(m) : true, waitUntil(at, this.signal)]);
+              if (!ok) {
+                pacer.giveBack(at, m.segments);
+                result.vetoed.push(m.id);
+                return;
+              }
+            } else if (vet && !(await vet(m))) {
+              count(false);
+              result.vetoed.push(m.id);
+              return;
             }
             const release = await this.#slots.acquire(this.signal);
             count(false);

@@ -106,6 +106,34 @@ describe('replies and provider opt-outs reach the consent ledger', () => {
     expect(stack.sandbox.messages({ to: stopper }).filter((m) => m.body.includes('unsubscribed'))).toHaveLength(1);
   });
 
+  it('a STOP from a recipient whose message is already claimed and waiting for its instant on a slow sender stops that message', async () => {
+    stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 } } });
+    const registered = await stack.call('POST', '/v1/senders', { connection_id: stack.connectionId, type: 'long_code', address: '+12015550100', mps: 1 });
+    expect(registered.status).toBe(201);
+    const phones = (await stack.seedContacts(6)).length;
+    expect(phones).toBe(6);
+    // One batch, all six claimed in the first round (ten seconds of a 1 MPS sender), sent about 1 s apart.
+    const id = await stack.createCampaign({ batch_size: 10, max_concurrent_batches: 1, dlr_timeout_seconds: 30, flush_interval_ms: 300 });
+    const deadline = Date.now() + 60_000;
+    while (stack.sandbox.stats().accepted < 1) {
+      if (Date.now() > deadline) throw new Error('campaign did not start sending');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const waiting = await stack.db.selectFrom('messages').select(['to_e164', 'status']).where('campaign_id', '=', id).where('status', '=', 'submitting').execute();
+    expect(waiting.length).toBeGreaterThanOrEqual(3);
+    const stopper = waiting.at(-1)!.to_e164;
+    const moUrl = `${stack.api.publicBaseUrl}/v1/webhooks/${stack.connectionId}/mo`;
+    stack.sandbox.sendInbound({ from: stopper, to: '+12015550100', body: 'STOP', url: moUrl });
+    const campaign = await stack.waitForCampaign(id, 90_000);
+    expect(campaign.status).toBe('completed');
+    await stack.sandbox.waitForIdle(10_000);
+    // Only the STOP confirmation reached that number; the campaign message was suppressed as opted out.
+    expect(stack.sandbox.messages({ to: stopper }).map((m) => m.body)).toEqual(['test account: You are unsubscribed and will receive no more messages. Reply START to resubscribe.']);
+    const row = await stack.db.selectFrom('messages').select(['status', 'status_reason']).where('campaign_id', '=', id).where('to_e164', '=', stopper).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'suppressed', status_reason: 'opted_out' });
+    expect(campaign.stats.totals.sent).toBe(5);
+  });
+
   it("a provider's opted-out refusal (21610) is recorded as an opt-out in our ledger", async () => {
     stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 }, optedOut: ['+12021000003'] } });
     await stack.seedContacts(10);

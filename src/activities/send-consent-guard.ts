@@ -1,0 +1,69 @@
+import type { Db } from '../db/connection.js';
+
+/**
+ * The last consent check of a send activity, made for each message while its send instant approaches
+ * (paced sends reserve instants at most a quarter second ahead, send-pacer.ts), so that an opt-out
+ * recorded after the message was claimed still stops it. The per-chunk check before the claim is not
+ * enough on its own: a claimed message may wait many seconds for its instant on a slow sender (ten
+ * seconds of the sender's traffic are claimed per round, and 1 MPS is a common long-code rate).
+ *
+ * Checks requested within `windowMs` are answered by one query (at 225 MPS about 20 queries/s per
+ * sending worker), against `consent_current` for the campaign's purpose, which the STOP webhook
+ * writes before it answers 2xx (webhook-intake.ts).
+ */
+export class SendConsentGuard {
+  readonly #db: Db;
+  readonly #purpose: string;
+  readonly #windowMs: number;
+  #pending = new Map<string, ((ok: boolean) => void)[]>();
+  #timer: NodeJS.Timeout | undefined;
+  #failed: ((err: Error) => void)[] = [];
+
+  /**
+   * @param purpose the campaign's consent purpose (`marketing` or `transactional`).
+   * @param windowMs how long a check waits for others to share its query, ms (default 40).
+   */
+  constructor(db: Db, purpose: string, windowMs = 40) {
+    this.#db = db;
+    this.#purpose = purpose;
+    this.#windowMs = windowMs;
+  }
+
+  /**
+   * Whether the message's contact is still opted in for the purpose.
+   * @throws the query's error (the caller treats the message as not sent).
+   */
+  allowed(messageId: string): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const waiters = this.#pending.get(messageId) ?? [];
+      waiters.push(resolve);
+      this.#pending.set(messageId, waiters);
+      this.#failed.push(reject);
+      if (this.#timer === undefined) this.#timer = setTimeout(() => void this.#run(), this.#windowMs);
+    });
+  }
+
+  async #run(): Promise<void> {
+    this.#timer = undefined;
+    const pending = this.#pending;
+    const failed = this.#failed;
+    this.#pending = new Map();
+    this.#failed = [];
+    try {
+      const refused = new Set(
+        (
+          await this.#db
+            .selectFrom('messages as m')
+            .leftJoin('consent_current as cc', (j) => j.onRef('cc.contact_id', '=', 'm.contact_id').on('cc.purpose', '=', this.#purpose))
+            .select('m.id')
+            .where('m.id', 'in', [...pending.keys()])
+            .where((eb) => eb.or([eb('cc.status', 'is', null), eb('cc.status', '<>', 'opted_in')]))
+            .execute()
+        ).map((r) => r.id),
+      );
+      for (const [id, waiters] of pending) for (const resolve of waiters) resolve(!refused.has(id));
+    } catch (err) {
+      for (const reject of failed) reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+}
