@@ -7,26 +7,22 @@ import type { Db } from '../db/connection.js';
  * enough on its own: a claimed message may wait many seconds for its instant on a slow sender (ten
  * seconds of the sender's traffic are claimed per round, and 1 MPS is a common long-code rate).
  *
- * Checks requested within `windowMs` are answered by one query (at 225 MPS about 20 queries/s per
- * sending worker), against `consent_current` for the campaign's purpose, which the STOP webhook
- * writes before it answers 2xx (webhook-intake.ts).
+ * Checks requested in the same turn of the event loop (a pacer hands out several instants at once)
+ * are answered by one query, against `consent_current` for the campaign's purpose, which the STOP
+ * webhook writes before it answers 2xx (webhook-intake.ts). No longer window: the check races the
+ * message's instant, and a send later than its instant costs the sender a slot.
  */
 export class SendConsentGuard {
   readonly #db: Db;
   readonly #purpose: string;
-  readonly #windowMs: number;
   #pending = new Map<string, ((ok: boolean) => void)[]>();
-  #timer: NodeJS.Timeout | undefined;
+  #scheduled = false;
   #failed: ((err: Error) => void)[] = [];
 
-  /**
-   * @param purpose the campaign's consent purpose (`marketing` or `transactional`).
-   * @param windowMs how long a check waits for others to share its query, ms (default 40).
-   */
-  constructor(db: Db, purpose: string, windowMs = 40) {
+  /** @param purpose the campaign's consent purpose (`marketing` or `transactional`). */
+  constructor(db: Db, purpose: string) {
     this.#db = db;
     this.#purpose = purpose;
-    this.#windowMs = windowMs;
   }
 
   /**
@@ -39,12 +35,15 @@ export class SendConsentGuard {
       waiters.push(resolve);
       this.#pending.set(messageId, waiters);
       this.#failed.push(reject);
-      if (this.#timer === undefined) this.#timer = setTimeout(() => void this.#run(), this.#windowMs);
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => void this.#run());
+      }
     });
   }
 
   async #run(): Promise<void> {
-    this.#timer = undefined;
+    this.#scheduled = false;
     const pending = this.#pending;
     const failed = this.#failed;
     this.#pending = new Map();

@@ -6,6 +6,7 @@ import {
   defineSignal,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   sleep,
   setHandler,
@@ -193,7 +194,19 @@ export async function sendBatchWorkflow(input: SendBatchInput): Promise<BatchRes
       !canceled &&
       [...states.values()].some((s) => s.status === 'queued' || s.status === 'submitting')
     ) {
-      await condition(() => !paused || canceled);
+      if (patched('flush-receipts-while-paused')) {
+        // Paused: nothing is sent, but receipts of what was sent keep reaching PostgreSQL (and the
+        // stats), one coalescing window at a time.
+        while (paused && !canceled) {
+          await condition(() => !paused || canceled || hasWrites());
+          if (paused && !canceled && hasWrites()) {
+            await condition(() => !paused || canceled, input.flushIntervalMs);
+            await flush();
+          }
+        }
+      } else {
+        await condition(() => !paused || canceled);
+      }
       if (canceled) break;
       const scope = new CancellationScope();
       void condition(() => paused || canceled).then(() => scope.cancel());

@@ -55,4 +55,31 @@ describe('campaign controls', () => {
     expect(sb.accepted).toBe(1_500);
     expect(Object.values(sb.byRecipient).every((n) => n === 1)).toBe(true);
   });
+  it('while paused mid-batch on a paced sender, receipts of what was sent keep landing; resume sends the rest once', async () => {
+    stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 }, dlrDelayMs: { min: 10, max: 50 } } });
+    expect((await stack.call('POST', '/v1/senders', { connection_id: stack.connectionId, type: 'long_code', address: '+12015550100', mps: 10 })).status).toBe(201);
+    await stack.seedContacts(60);
+    // One batch of 60 at 10 MPS: about 6 s of sending, paused in the middle of it.
+    const id = await stack.createCampaign({ batch_size: 60, max_concurrent_batches: 1, dlr_timeout_seconds: 60, flush_interval_ms: 300 });
+    await waitForAccepted(stack, 15);
+    expect((await stack.call('POST', `/v1/campaigns/${id}/pause`)).status).toBe(202);
+    // Within seconds: nothing more is sent, and every receipt of what was sent is in the stats.
+    let delivered = -1;
+    let accepted = 0;
+    for (let i = 0; i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      accepted = stack.sandbox.stats().accepted;
+      delivered = (await stack.call<{ stats: { totals: { delivered: number } } }>('GET', `/v1/campaigns/${id}`)).body.stats.totals.delivered;
+      if (delivered === accepted && i >= 20) break;
+    }
+    expect(accepted).toBeLessThan(60);
+    expect(delivered).toBe(accepted);
+    expect((await stack.call<{ status: string }>('GET', `/v1/campaigns/${id}`)).body.status).toBe('paused');
+    expect((await stack.call('POST', `/v1/campaigns/${id}/resume`)).status).toBe(202);
+    const campaign = await stack.waitForCampaign(id, 120_000);
+    const sb = stack.sandbox.stats({ includeRecipients: true });
+    expect(campaign.status).toBe('completed');
+    expect(campaign.stats.totals.delivered).toBe(60);
+    expect(Object.values(sb.byRecipient).every((n) => n === 1)).toBe(true);
+  });
 });
