@@ -296,29 +296,30 @@ export class SendPacers {
    * The pacer of each sender (undefined when none of its sender, connection and account caps is set:
    * then its sends are not paced; the provider's 429s still slow them down). Keys:
    * `sender:<account>:<address>` at `senders.mps`, `connection:<id>` at `config.max_mps`,
-   * `account:<id>` at `settings.max_mps` (loadPacingCaps, one query per distinct sender).
+   * `account:<id>` at `settings.max_mps` (loadPacingCaps, one query per distinct sender), paced at
+   * the connection's `config.pacing_headroom` when set, else DEFAULT_PACING_HEADROOM.
    */
   async forSenders(target: { accountId: string; connectionId: string }, senders: Iterable<string>): Promise<Map<string, SendPacer | undefined>> {
-    const headroom = this.#options.headroom ?? DEFAULT_PACING_HEADROOM;
     const out = new Map<string, SendPacer | undefined>();
     for (const sender of new Set(senders)) {
       const caps = await loadPacingCaps(this.#db, target.accountId, target.connectionId, sender);
+      const headroom = caps.headroom ?? this.#options.headroom ?? DEFAULT_PACING_HEADROOM;
       const keys: PacingKey[] = [];
       if (caps.senderMps) keys.push({ key: `sender:${target.accountId}:${sender}`, intervalMs: segmentIntervalMs(caps.senderMps, headroom) });
       if (caps.connectionMps) keys.push({ key: `connection:${target.connectionId}`, intervalMs: segmentIntervalMs(caps.connectionMps, headroom) });
       if (caps.accountMps) keys.push({ key: `account:${target.accountId}`, intervalMs: segmentIntervalMs(caps.accountMps, headroom) });
-      out.set(sender, keys.length === 0 ? undefined : this.#pacerFor(keys));
+      out.set(sender, keys.length === 0 ? undefined : this.#pacerFor(keys, headroom));
     }
     return out;
   }
 
-  #pacerFor(keys: PacingKey[]): SendPacer {
+  #pacerFor(keys: PacingKey[], headroom: number): SendPacer {
     const id = keys.map((k) => `${k.key}@${k.intervalMs}`).join('|');
     let pacer = this.#pacers.get(id);
     if (!pacer) {
       // Caps that changed leave idle pacers behind: drop those before the map grows.
       if (this.#pacers.size >= 256) for (const [k, p] of this.#pacers) if (p.idle) this.#pacers.delete(k);
-      pacer = new SendPacer(this.#db, keys, this.#options);
+      pacer = new SendPacer(this.#db, keys, { ...this.#options, headroom });
       this.#pacers.set(id, pacer);
     }
     return pacer;

@@ -69,18 +69,27 @@ export interface PacingCaps {
   senderMps: number | null;
   connectionMps: number | null;
   accountMps: number | null;
+  /** The connection's `config.pacing_headroom` (share of the MPS to aim at, 0.5–1), null when unset or out of range. */
+  headroom: number | null;
 }
 
 /**
  * Reads the caps: `senders.mps` for (account, address), `provider_connections.config.max_mps`,
- * `accounts.settings.max_mps`.
+ * `accounts.settings.max_mps`, and the connection's `config.pacing_headroom`.
  */
 export async function loadPacingCaps(db: Db, accountId: string, connectionId: string, sender: string): Promise<PacingCaps> {
-  const r = await sql<{ sender_mps: number | null; connection_mps: string | null; account_mps: string | null }>`
+  const r = await sql<{ sender_mps: number | null; connection_mps: string | null; account_mps: string | null; headroom: string | null }>`
     SELECT (SELECT s.mps FROM senders s WHERE s.account_id = ${accountId} AND s.address = ${sender}) AS sender_mps,
            (SELECT c.config->>'max_mps' FROM provider_connections c WHERE c.id = ${connectionId}) AS connection_mps,
-           (SELECT a.settings->>'max_mps' FROM accounts a WHERE a.id = ${accountId}) AS account_mps`.execute(db);
+           (SELECT a.settings->>'max_mps' FROM accounts a WHERE a.id = ${accountId}) AS account_mps,
+           (SELECT c.config->>'pacing_headroom' FROM provider_connections c WHERE c.id = ${connectionId}) AS headroom`.execute(db);
   const row = r.rows[0];
-  const num = (v: string | number | null | undefined) => (v === null || v === undefined || Number(v) <= 0 ? null : Number(v));
-  return { senderMps: num(row?.sender_mps), connectionMps: num(row?.connection_mps), accountMps: num(row?.account_mps) };
+  const num = (v: string | number | null | undefined) => (v === null || v === undefined || !(Number(v) > 0) ? null : Number(v));
+  const headroom = num(row?.headroom);
+  return {
+    senderMps: num(row?.sender_mps),
+    connectionMps: num(row?.connection_mps),
+    accountMps: num(row?.account_mps),
+    headroom: headroom !== null && headroom >= 0.5 && headroom <= 1 ? headroom : null,
+  };
 }

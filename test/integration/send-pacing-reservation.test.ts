@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connection.js';
-import { reserveSendInstantsWithin } from '../../src/db/send-pacing-repository.js';
+import { createAccount } from '../../src/db/account-repository.js';
+import { loadPacingCaps, reserveSendInstantsWithin } from '../../src/db/send-pacing-repository.js';
 import type { PacingKey } from '../../src/db/send-pacing-repository.js';
 import { createTestDatabase } from '../helpers/test-database.js';
 
@@ -72,5 +73,16 @@ describe('reserve_send_instants_within (PostgreSQL): horizon, give-back, push', 
     const answers = await Promise.all(Array.from({ length: 8 }, () => reserveSendInstantsWithin(db, [sender], [1, 1, 1], 0, 10_000)));
     const all = answers.flatMap((a) => a.instants).sort((x, y) => x - y);
     expect(all).toEqual(Array.from({ length: 24 }, (_, i) => i * 100));
+  });
+
+  it('reads the caps and a connection\'s pacing_headroom, ignoring one out of range', async () => {
+    const { account } = await createAccount(db, 'caps');
+    const connection = (id: string, config: object) =>
+      db.insertInto('provider_connections').values({ id, account_id: account.id, provider: 'sandbox', name: id, config: JSON.stringify(config) }).execute();
+    await connection('caps-a', { max_mps: 50, pacing_headroom: 0.97 });
+    await connection('caps-b', { pacing_headroom: 1.5 });
+    await db.insertInto('senders').values({ id: crypto.randomUUID(), account_id: account.id, connection_id: 'caps-a', address: '+12015550100', type: 'long_code', country: 'US', mps: 3 }).execute();
+    expect(await loadPacingCaps(db, account.id, 'caps-a', '+12015550100')).toEqual({ senderMps: 3, connectionMps: 50, accountMps: null, headroom: 0.97 });
+    expect(await loadPacingCaps(db, account.id, 'caps-b', '+12015550199')).toEqual({ senderMps: null, connectionMps: null, accountMps: null, headroom: null });
   });
 });
