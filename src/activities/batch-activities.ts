@@ -62,6 +62,9 @@ const SUPPRESSED_BECAUSE = {
   expired: 'its local send time would come after the campaign validity period',
 } as const;
 
+/** Error text of a `quiet_hours` suppression when the campaign has no validity period. */
+const NEVER_IN_WINDOW = "the campaign's quiet_hours_window never overlaps the recipient's legal sending window";
+
 /** Most messages claimed and sent per round: consent re-check, claim, provider calls, record. */
 const SEND_CHUNK = 200;
 /** Fewest messages per round (slow senders). */
@@ -325,7 +328,11 @@ export function createBatchActivities(deps: ActivityDeps) {
           // Quiet hours and local-time scheduling, in the recipient's zone, by the injected clock.
           const nowMs = clock().getTime();
           const verdict = await gate.check(chunk.filter((m) => !notOptedIn.has(m.id)).map((m) => m.id), nowMs);
-          for (const [id, reason] of verdict.suppress) records.push({ id, status: 'suppressed', reason, errorText: SUPPRESSED_BECAUSE[reason] });
+          for (const [id, reason] of verdict.suppress) {
+            // Without a validity period only a window that never opens can suppress: say so.
+            const errorText = reason === 'quiet_hours' && !Number.isFinite(gate.validUntilMs) ? NEVER_IN_WINDOW : SUPPRESSED_BECAUSE[reason];
+            records.push({ id, status: 'suppressed', reason, errorText });
+          }
           for (const t of verdict.deferred.values()) nextRelease = Math.min(nextRelease, t);
           deferredCount += verdict.deferred.size;
           // Claim under the account's and campaign's frequency caps, locked per contact (frequency-cap-repository.ts).

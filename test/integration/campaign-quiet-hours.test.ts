@@ -104,4 +104,18 @@ describe('quiet hours through the API on a real campaign', () => {
     expect(sent).toHaveLength(5);
     for (const m of sent) expect(Date.parse(m.createdAt)).toBeGreaterThanOrEqual(releaseReal - 50);
   });
+  it('a campaign window that never overlaps the legal one suppresses every message, and says why', async () => {
+    stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 } } });
+    await enforceQuietHoursOnSandbox(stack.db, stack.connectionId);
+    const ny = numbersInAreaCode('212', 3);
+    await seedLocatedContacts(stack.db, stack.accountId, ny);
+    // US federal window 08:00-21:00 (TCPA): a campaign window of 03:00-04:00 can only narrow it, to nothing.
+    const id = await stack.createCampaign({ batch_size: 50, dlr_timeout_seconds: 30, flush_interval_ms: 300, quiet_hours_window: '03:00-04:00' }, BODY);
+    const campaign = await stack.waitForCampaign(id, 60_000);
+    expect(campaign.status).toBe('completed');
+    expect(sandboxRecords(stack, ny)).toHaveLength(0);
+    const rows = await stack.db.selectFrom('messages').select(['status', 'status_reason', 'error_text']).where('campaign_id', '=', id).execute();
+    expect(rows).toHaveLength(3);
+    for (const r of rows) expect(r).toEqual({ status: 'suppressed', status_reason: 'quiet_hours', error_text: "the campaign's quiet_hours_window never overlaps the recipient's legal sending window" });
+  });
 });
