@@ -32,6 +32,7 @@ import { heartbeatEvery } from './activity-heartbeat.js';
 import type { SendPacer } from './send-pacer.js';
 import { PacedSends } from './paced-sends.js';
 import { SendConsentGuard } from './send-consent-guard.js';
+import { messagesWithoutConsent } from '../db/consent-repository.js';
 
 /** A message's state as the batch workflow tracks it. */
 export type BatchMessageState = MessageStateRow;
@@ -313,17 +314,7 @@ export function createBatchActivities(deps: ActivityDeps) {
           const chunk = queue.slice(i, i + chunkSize);
           // Consent at send time, for the campaign's purpose (marketing unless set): the very next send
           // after an opt-out must not go out.
-          const notOptedIn = new Set(
-            (
-              await db
-                .selectFrom('messages as m')
-                .leftJoin('consent_current as cc', (j) => j.onRef('cc.contact_id', '=', 'm.contact_id').on('cc.purpose', '=', campaign.purpose))
-                .select(['m.id', 'cc.status'])
-                .where('m.id', 'in', chunk.map((m) => m.id))
-                .where((eb) => eb.or([eb('cc.status', 'is', null), eb('cc.status', '<>', 'opted_in')]))
-                .execute()
-            ).map((r) => r.id),
-          );
+          const notOptedIn = await messagesWithoutConsent(db, chunk.map((m) => m.id), campaign.purpose);
           const records: SubmitRecord[] = [...notOptedIn].map((id) => ({ id, status: 'suppressed', reason: 'opted_out' }));
           // Quiet hours and local-time scheduling, in the recipient's zone, by the injected clock.
           const nowMs = clock().getTime();

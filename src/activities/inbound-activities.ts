@@ -3,14 +3,13 @@ import { appendConsentEvents } from '../db/consent-repository.js';
 import { keywordConsentEvents } from '../db/keyword-consent.js';
 import { joinConcatParts, lastCampaignMessageTo, pendingConcatParts } from '../db/inbound-message-repository.js';
 import { loadKeywordSettings } from '../db/keyword-settings-repository.js';
-import { classifyKeywordReply, compileKeywordPacks } from '../domain/keyword-matcher.js';
+import { classifyWithSettings } from '../domain/keyword-matcher.js';
 import type { KeywordClassification } from '../domain/keyword-matcher.js';
 import { renderKeywordReply } from '../domain/keyword-pack.js';
 import type { KeywordCategory } from '../domain/keyword-pack.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { sendAutoReplyOnce } from './auto-reply-sender.js';
 
-export { KEYWORD_CONSENT_PURPOSES } from '../db/keyword-consent.js';
 
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 
@@ -48,7 +47,7 @@ export function createInboundActivities(deps: ActivityDeps) {
       const mo = await load(input.inboundMessageId);
       const body = mo.full_body ?? mo.body;
       const settings = await loadKeywordSettings(db, mo.account_id, mo.to_address);
-      const match = classifyKeywordReply(body, compileKeywordPacks(settings.packs), { tolerant: settings.tolerant });
+      const match = classifyWithSettings(body, settings);
       await db.updateTable('inbound_messages').set({ keyword_class: match.category ?? null, keyword: match.keyword ?? null }).where('id', '=', mo.id).execute();
       return {
         classification: match.classification,

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.js';
+import { messagesWithoutConsent } from '../db/consent-repository.js';
 
 /**
  * The last consent check of a send activity, made for each message while its send instant approaches
@@ -49,17 +50,7 @@ export class SendConsentGuard {
     this.#pending = new Map();
     this.#failed = [];
     try {
-      const refused = new Set(
-        (
-          await this.#db
-            .selectFrom('messages as m')
-            .leftJoin('consent_current as cc', (j) => j.onRef('cc.contact_id', '=', 'm.contact_id').on('cc.purpose', '=', this.#purpose))
-            .select('m.id')
-            .where('m.id', 'in', [...pending.keys()])
-            .where((eb) => eb.or([eb('cc.status', 'is', null), eb('cc.status', '<>', 'opted_in')]))
-            .execute()
-        ).map((r) => r.id),
-      );
+      const refused = await messagesWithoutConsent(this.#db, [...pending.keys()], this.#purpose);
       for (const [id, waiters] of pending) for (const resolve of waiters) resolve(!refused.has(id));
     } catch (err) {
       for (const reject of failed) reject(err instanceof Error ? err : new Error(String(err)));

@@ -11,7 +11,7 @@ import type { Db } from '../db/connection.js';
 import { appendConsentEvents } from '../db/consent-repository.js';
 import { keywordConsentEvents } from '../db/keyword-consent.js';
 import { loadKeywordSettings } from '../db/keyword-settings-repository.js';
-import { classifyKeywordReply, compileKeywordPacks } from '../domain/keyword-matcher.js';
+import { classifyWithSettings } from '../domain/keyword-matcher.js';
 import { insertInboundMessage } from '../db/inbound-message-repository.js';
 import type { LoggedInbound } from '../db/inbound-message-repository.js';
 import { findMessagesForDlr } from '../db/message-repository.js';
@@ -136,7 +136,7 @@ export async function persistMos(
       const key = `${connection.accountId}\u0000${mo.to}`;
       const settings = packs.get(key) ?? (await loadKeywordSettings(trx, connection.accountId, mo.to));
       packs.set(key, settings);
-      const match = classifyKeywordReply(mo.body, compileKeywordPacks(settings.packs), { tolerant: settings.tolerant });
+      const match = classifyWithSettings(mo.body, settings);
       if (match.classification !== 'OPT_OUT') continue;
       const stored = { id: inbound.id, account_id: connection.accountId, connection_id: connection.id, provider_message_id: mo.providerMessageId, from_e164: mo.from, to_address: mo.to, received_at: inbound.stored.receivedAt };
       await appendConsentEvents(trx, keywordConsentEvents(stored, inbound.stored.contactId, 'opt_out', match.keyword ?? ''));

@@ -143,3 +143,21 @@ export async function appendConsentEvent(db: Db, event: NewConsentEvent): Promis
     .where('dedupe_key', '=', event.dedupeKey)
     .executeTakeFirstOrThrow();
 }
+
+/**
+ * Of the given messages, those whose contact is not opted in for `purpose` right now (opted out, or
+ * no consent at all): the send-time consent check, per chunk before the claim and per message before
+ * its instant (send-consent-guard.ts).
+ * @returns their message ids.
+ */
+export async function messagesWithoutConsent(db: Db, messageIds: string[], purpose: string): Promise<Set<string>> {
+  if (messageIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('messages as m')
+    .leftJoin('consent_current as cc', (j) => j.onRef('cc.contact_id', '=', 'm.contact_id').on('cc.purpose', '=', purpose))
+    .select('m.id')
+    .where('m.id', 'in', messageIds)
+    .where((eb) => eb.or([eb('cc.status', 'is', null), eb('cc.status', '<>', 'opted_in')]))
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}

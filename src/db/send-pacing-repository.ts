@@ -7,20 +7,6 @@ export interface PacingKey {
   intervalMs: number;
 }
 
-/**
- * Reserves send instants for messages of `segments[i]` segments on every key at once, shared by all
- * worker processes (reserve_send_instants, migration 0005).
- * @param nowMs the caller's clock, epoch ms.
- * @returns one instant (epoch ms) per message, ascending.
- */
-export async function reserveSendInstants(db: Db, keys: PacingKey[], segments: number[], nowMs: number): Promise<number[]> {
-  if (segments.length === 0 || keys.length === 0) return segments.map(() => nowMs);
-  const r = await sql<{ instants: number[] }>`
-    SELECT reserve_send_instants(${keys.map((k) => k.key)}::text[], ${keys.map((k) => k.intervalMs)}::float8[],
-                                 ${segments}::int[], ${nowMs}::float8) AS instants`.execute(db);
-  return (r.rows[0]?.instants ?? []).map(Number);
-}
-
 /** Answer of {@link reserveSendInstantsWithin}. */
 export interface HorizonReservation {
   /** Instants (epoch ms) for the first `instants.length` messages, ascending; may be empty. */

@@ -75,6 +75,14 @@ function words(text: string): string[] {
 }
 
 /**
+ * Classifies an MO body with the keyword settings in effect for its account and receiving sender
+ * (`loadKeywordSettings`): the one way both the STOP webhook path and the inboundMessage workflow read a reply.
+ */
+export function classifyWithSettings(text: string, settings: { packs: readonly KeywordPack[]; tolerant: boolean }): KeywordMatch {
+  return classifyKeywordReply(text, compileKeywordPacks(settings.packs), { tolerant: settings.tolerant });
+}
+
+/**
  * Classifies one reply.
  * @param text the MO body as received (any case, spacing, punctuation, accents).
  * @param packs compiled packs (account or sender overrides already applied).

@@ -1,7 +1,7 @@
 /**
  * Sender throughput arithmetic. Carriers and providers count MPS in message segments per second
  * (compliance.md §c6; Twilio error 30001), so a three-segment message costs three tokens (vector
- * V63). Pure; the cross-worker reservation itself is in PostgreSQL (reserve_send_instants, 0005).
+ * V63). Pure; the cross-worker reservation itself is in PostgreSQL (reserve_send_instants_within, 0012).
  *
  * @module
  */
@@ -84,7 +84,7 @@ export function queueCapacitySegments(mps: number, horizonHours = QUEUE_HORIZON_
 /**
  * Send instants for messages of `segments[i]` segments each on one sender, starting at `startMs`
  * (virtual scheduling, GCRA): message i goes when the segments of all earlier messages have been paid
- * for. Mirrors what reserve_send_instants does in PostgreSQL for one key.
+ * for. Mirrors, without its horizon, what reserve_send_instants_within does in PostgreSQL for one key.
  * @returns the instants (epoch ms) and when the sender is free again (`nextFreeMs`).
  */
 export function planSendInstants(

@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { recordSubmits } from '../../src/db/message-repository.js';
-import { PROJECT_ROOT } from '../../src/project-root.js';
 import { formatSandboxSignatureHeader } from '../../src/providers/sandbox/sandbox-signature.js';
 import { countWhere, startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
+import { spawnWorkerProcess } from '../helpers/worker-process.js';
 import type { CampaignStats } from '../../src/db/campaign-stats.js';
 
 /** Every recipient the sandbox saw got exactly one message, and our stats match its records. */
@@ -29,19 +27,7 @@ describe('delivery promises under faults', () => {
   it('a worker killed with SIGKILL mid-send: a new worker completes the campaign, every recipient got exactly one message', async () => {
     stack = await startTestStack({ worker: false, sandbox: { submitLatencyMs: { min: 40, max: 60 }, outcomes: { delivered: 1 } } });
     await stack.seedContacts(2_000);
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'smsflow.js'), 'worker'], {
-      env: {
-        ...process.env,
-        DATABASE_URL: stack.databaseUrl,
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
-        TEMPORAL_TASK_QUEUE: stack.taskQueue,
-        PUBLIC_BASE_URL: stack.api.publicBaseUrl,
-        CREDENTIALS_KEY: stack.credentialsKey,
-        WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const child = spawnWorkerProcess(stack);
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     const id = await stack.createCampaign({ batch_size: 200, max_concurrent_batches: 2, dlr_timeout_seconds: 120, flush_interval_ms: 300 });
     const deadline = Date.now() + 60_000;

@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/project-root.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
+import { spawnWorkerProcess, stopWorkerProcess } from '../helpers/worker-process.js';
 import { numbersInAreaCode, seedLocatedContacts } from '../helpers/seed-located-contacts.js';
 
 const SENDER = '+12015550100';
@@ -19,32 +17,11 @@ async function registerSender(stack: TestStack, mps: number, address = SENDER): 
     .execute();
 }
 
-/** A second worker in its own process (`smsflow worker` from dist/) on the stack's task queue. */
-function spawnWorkerProcess(stack: TestStack): ChildProcess {
-  return spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'smsflow.js'), 'worker'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: stack.databaseUrl,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      PUBLIC_BASE_URL: stack.api.publicBaseUrl,
-      CREDENTIALS_KEY: stack.credentialsKey,
-      WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
 describe('sender throttle across workers (MPS counted in segments, reserved in PostgreSQL)', () => {
   let stack: TestStack | undefined;
   let child: ChildProcess | undefined;
   afterEach(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await stopWorkerProcess(child);
     child = undefined;
     await stack?.close();
     stack = undefined;

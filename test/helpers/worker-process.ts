@@ -1,0 +1,34 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { PROJECT_ROOT } from '../../src/project-root.js';
+import type { TestStack } from './test-stack.js';
+
+/**
+ * A worker in its own process (`smsflow worker` from dist/: the pretest build makes it) on the stack's
+ * task queue: a second worker beside the in-process one, or one a test can SIGKILL.
+ */
+export function spawnWorkerProcess(stack: TestStack): ChildProcess {
+  return spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'smsflow.js'), 'worker'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: stack.databaseUrl,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: stack.taskQueue,
+      PUBLIC_BASE_URL: stack.api.publicBaseUrl,
+      CREDENTIALS_KEY: stack.credentialsKey,
+      WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/** Stops a worker process started by {@link spawnWorkerProcess} (SIGTERM) and waits for it to exit; no-op when gone. */
+export async function stopWorkerProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
