@@ -4,6 +4,23 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Where reading the wall clock directly is intended: real elapsed time is the subject there, or the
+ * code owns time itself. Everywhere else in src/ the business clock comes from deps (src/clock.ts), so
+ * a test or rehearsal that injects one sees quiet hours, scheduling, validity, frequency caps and
+ * consent timestamps follow it. Single wall-time reads elsewhere (a deadline, a cache age) carry an
+ * eslint-disable comment that says why.
+ */
+const wallClockFiles = [
+  'src/clock.ts', // the clock itself
+  'src/workflows/**', // workflow time is Temporal's, deterministic in the sandbox
+  'src/activities/send-pacer.ts', // pacing: a provider's MPS is real time (reservations in PostgreSQL)
+  'src/activities/paced-sends.ts', // idem: how late a send is against its reserved instant
+  'src/providers/**', // provider protocols: signature freshness, Retry-After, the sandbox's simulated network
+  'src/temporal/**', // process control: start-up deadlines, lock ages
+  'src/cli/**', // command-line progress and timeouts
+];
+
 const nodeBuiltins = [
   'fs', 'path', 'os', 'http', 'https', 'net', 'crypto', 'child_process', 'stream', 'zlib', 'dns',
   'events', 'worker_threads', 'timers', 'process', 'readline', 'tls', 'dgram', 'cluster', 'perf_hooks',
@@ -23,6 +40,23 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: wallClockFiles,
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Read the business clock from deps (`deps.now()`, src/clock.ts); wall time only where eslint.config.js allows it.',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Read the business clock from deps (`deps.now()`, src/clock.ts), or let PostgreSQL stamp a record (`now()`); wall time only where eslint.config.js allows it.',
+        },
+      ],
     },
   },
   {

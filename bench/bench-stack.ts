@@ -8,6 +8,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import pino from 'pino';
 import { startApiServer } from '../src/api/api-server.js';
 import type { ApiServer } from '../src/api/api-server.js';
+import { systemClock } from '../src/clock.js';
 import { ensureTemporal } from '../src/cli/runtime.js';
 import type { Config } from '../src/config.js';
 import { CredentialCipher } from '../src/providers/credential-cipher.js';
@@ -98,6 +99,7 @@ export async function startBenchStack(
       temporal: client.workflow,
       cipher: new CredentialCipher(credentialsKey),
       logger: pino({ level: 'warn' }, pino.destination(2)),
+      now: systemClock,
       taskQueue,
       host: '127.0.0.1',
       port: 0,

@@ -21,6 +21,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { createConsentImportActivities } from '../src/activities/consent-import-activities.js';
+import { systemClock } from '../src/clock.js';
 import { parseConsentCsv } from '../src/consent/consent-csv.js';
 import { createAccount } from '../src/db/account-repository.js';
 import { createConsentImport } from '../src/db/consent-import-repository.js';
@@ -85,8 +86,8 @@ export async function runConsentImportScenario(ctx: ScenarioContext): Promise<Sc
     ctx.log('pass 3: the runConsentImport activity (check, parse, validate, contacts, ledger, progress)');
     const { account } = await createAccount(bench.db, 'bench');
     const importId = randomUUID();
-    await createConsentImport(bench.db, { id: importId, accountId: account.id, filePath: path, fileName: 'bench.csv', fileBytes: bytes, defaultCountry: 'US', apiKeyPrefix: 'bench' });
-    const activities = createConsentImportActivities({ db: bench.db, providers: {} as ProviderResolver, logger: pino({ level: 'warn' }), publicBaseUrl: 'http://127.0.0.1' });
+    await createConsentImport(bench.db, { id: importId, accountId: account.id, filePath: path, fileName: 'bench.csv', fileBytes: bytes, defaultCountry: 'US', apiKeyPrefix: 'bench', createdAt: systemClock() });
+    const activities = createConsentImportActivities({ db: bench.db, providers: {} as ProviderResolver, logger: pino({ level: 'warn' }), publicBaseUrl: 'http://127.0.0.1', now: systemClock });
     const env = new MockActivityEnvironment();
     type ImportOutcome = Awaited<ReturnType<typeof activities.runConsentImport>>;
     const full = await measured(async () => {

@@ -20,6 +20,7 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import pino from 'pino';
 import { createProviderResolver } from '../src/activities/provider-resolver.js';
 import { startApiServer } from '../src/api/api-server.js';
+import { systemClock } from '../src/clock.js';
 import { createAccount } from '../src/db/account-repository.js';
 import { CredentialCipher } from '../src/providers/credential-cipher.js';
 import { startDevServer } from '../src/temporal/dev-server.js';
@@ -87,7 +88,7 @@ export async function runOnboardingScenario(ctx: ScenarioContext): Promise<Scena
     const logger = pino({ level: 'warn' }, pino.destination(2));
     const cipher = new CredentialCipher(Buffer.alloc(32, 7).toString('base64'));
     const taskQueue = `bench-onboarding-${randomUUID()}`;
-    const api = await startApiServer({ db: database.db, temporal: client.workflow, cipher, logger, taskQueue, host: '127.0.0.1', port: 0 });
+    const api = await startApiServer({ db: database.db, temporal: client.workflow, cipher, logger, now: systemClock, taskQueue, host: '127.0.0.1', port: 0 });
     cleanups.push(() => api.close());
     const [product, empty] = await Promise.all([
       bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet }),
@@ -96,7 +97,7 @@ export async function runOnboardingScenario(ctx: ScenarioContext): Promise<Scena
     const bundlePath = join(os.tmpdir(), `smsflow-bench-onboarding-${process.pid}-${randomUUID()}.js`);
     await writeFile(bundlePath, product.code);
     cleanups.push(() => rm(bundlePath, { force: true }));
-    const worker = await createSmsflowWorker({ connection: native, namespace: 'default', taskQueue, workflowBundlePath: bundlePath, deps: { db: database.db, providers: createProviderResolver(database.db, cipher), logger, publicBaseUrl: api.publicBaseUrl } });
+    const worker = await createSmsflowWorker({ connection: native, namespace: 'default', taskQueue, workflowBundlePath: bundlePath, deps: { db: database.db, providers: createProviderResolver(database.db, cipher), logger, publicBaseUrl: api.publicBaseUrl, now: systemClock } });
     const emptyWorker = await Worker.create({ connection: native, taskQueue: `${taskQueue}-empty`, workflowBundle: { code: empty.code } });
     const running = [worker.run(), emptyWorker.run()];
     cleanups.push(async () => {

@@ -16,6 +16,7 @@ import { Hono } from 'hono';
 import pg from 'pg';
 import pino from 'pino';
 import { startApiServer } from '../src/api/api-server.js';
+import { systemClock } from '../src/clock.js';
 import { createDb } from '../src/db/connection.js';
 import { CredentialCipher } from '../src/providers/credential-cipher.js';
 
@@ -39,6 +40,7 @@ async function main(mode: string): Promise<number> {
       temporal,
       cipher: new CredentialCipher(process.env.BENCH_CREDENTIALS_KEY!),
       logger: pino({ level: 'error' }),
+      now: systemClock,
       taskQueue: 'bench-webhooks',
       host: '127.0.0.1',
       port: 0,

@@ -49,6 +49,12 @@ const configSchema = z.object({
   REPLY_ATTRIBUTION_WINDOW_HOURS: z.coerce.number().min(1).max(24 * 90).default(168),
   /** API key the CLI's API commands (`smsflow consent-import`) authenticate with. */
   SMSFLOW_API_KEY: z.string().min(1).optional(),
+  /**
+   * For tests and rehearsals only: the business clock (src/clock.ts) starts at this ISO 8601 instant
+   * when the process starts and advances in real time, so quiet hours, scheduling, validity, frequency
+   * caps and consent timestamps are judged as at that instant. Unset: the system clock.
+   */
+  CLOCK_START_AT: z.iso.datetime({ offset: true }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -8,7 +8,7 @@ import type { ActivityDeps } from './activity-deps.js';
 /** The A/B winner-mode activity, built from its dependencies. */
 export function createAbWinnerActivities(deps: ActivityDeps) {
   const { db } = deps;
-  const clock = deps.now ?? (() => new Date());
+  const clock = deps.now;
   return {
     /**
      * Picks the winning variant on the test share (recipients with seq ≤ `testSeqTo`) by `metric`,

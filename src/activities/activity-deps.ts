@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/connection.js';
 import type { ProviderResolver } from './provider-resolver.js';
 
@@ -14,6 +15,9 @@ export interface ActivityDeps {
   publicBaseUrl: string;
   /** Parallel provider calls inside one send activity. */
   sendConcurrency?: number;
-  /** The clock activities read (tests may inject one). */
-  now?: () => Date;
+  /**
+   * The business clock (src/clock.ts): quiet hours, local-time scheduling, validity, scheduled starts,
+   * frequency caps and consent timestamps read it. Pacing stays on the wall clock (send-pacer.ts).
+   */
+  now: Clock;
 }

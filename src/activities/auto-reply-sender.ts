@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Db } from '../db/connection.js';
 import { claimMessages, recordSubmits, releaseMessages } from '../db/message-repository.js';
 import { measureSegments } from '../domain/segments.js';
-import type { ProviderResolver } from './provider-resolver.js';
+import type { ActivityDeps } from './activity-deps.js';
 
 /** One auto-reply to send: the answer to one inbound message. */
 export interface AutoReply {
@@ -24,11 +23,12 @@ export interface AutoReply {
  * activity finds it submitted and does not send again; one left `submitting` by a crash is re-sent only
  * through a provider that deduplicates on our client reference. It bypasses the campaign consent check on
  * purpose: a STOP confirmation must reach the number that has just opted out (compliance.md §c2, the
- * Rock #7049 trap), and it is the one message that number gets.
+ * Rock #7049 trap), and it is the one message that number gets. The claim is stamped by `deps.now`.
  * @returns whether the provider accepted the reply (now or on an earlier attempt) and its message id.
  * @throws ApplicationFailure (retryable) when the provider asked to retry or refused our credentials.
  */
-export async function sendAutoReplyOnce(db: Db, providers: ProviderResolver, publicBaseUrl: string, reply: AutoReply): Promise<{ sent: boolean; messageId: string }> {
+export async function sendAutoReplyOnce(deps: Pick<ActivityDeps, 'db' | 'providers' | 'publicBaseUrl' | 'now'>, reply: AutoReply): Promise<{ sent: boolean; messageId: string }> {
+  const { db, providers, publicBaseUrl } = deps;
   const seg = measureSegments(reply.body);
   await db
     .insertInto('messages')
@@ -56,7 +56,7 @@ export async function sendAutoReplyOnce(db: Db, providers: ProviderResolver, pub
   if (message.status !== 'queued' && message.status !== 'submitting') {
     return { sent: ['submitted', 'delivered', 'undelivered', 'expired', 'unknown'].includes(message.status), messageId: message.id };
   }
-  if (message.status === 'queued' && (await claimMessages(db, [message.id])).length === 0) {
+  if (message.status === 'queued' && (await claimMessages(db, [message.id], deps.now())).length === 0) {
     // Claimed by a concurrent attempt between our read and our claim: that attempt sends it.
     return { sent: false, messageId: message.id };
   }

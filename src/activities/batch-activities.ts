@@ -95,7 +95,7 @@ function sendChunkSize(pacers: ReadonlyMap<string, SendPacer | undefined>): numb
 export function createBatchActivities(deps: ActivityDeps) {
   const { db, logger } = deps;
   const composer = new MessageComposer(new TemplateRenderer());
-  const clock = deps.now ?? (() => new Date());
+  const clock = deps.now;
   // Shared by every send activity of this worker process (one reservation stream per sender).
   const pacing = new SendPacers(db);
 
@@ -175,7 +175,6 @@ export function createBatchActivities(deps: ActivityDeps) {
           error_text: reason === 'no_sender' && pick && !pick.ok ? pick.reason : rendered.ok ? null : rendered.detail,
           dlt_entity_id: rendered.dlt?.entityId ?? null,
           dlt_template_id: rendered.dlt?.templateId ?? null,
-          ...(status === 'suppressed' ? { final_at: new Date() } : {}),
         });
       }
       await insertMessages(db, rows);
@@ -273,7 +272,7 @@ export function createBatchActivities(deps: ActivityDeps) {
                         phoneE164: m.to_e164,
                         status: 'opted_out',
                         source: 'provider',
-                        occurredAt: new Date(),
+                        occurredAt: clock(),
                         proof: { connection_id: connection.id, message_id: m.id, error_code: res.errorCode ?? null },
                         dedupeKey: `provider:${m.id}`,
                       },
@@ -327,7 +326,8 @@ export function createBatchActivities(deps: ActivityDeps) {
           for (const t of verdict.deferred.values()) nextRelease = Math.min(nextRelease, t);
           deferredCount += verdict.deferred.size;
           // Claim under the account's and campaign's frequency caps, locked per contact (frequency-cap-repository.ts).
-          const claimed = new Set((await claimUnderFrequencyCap(db, input.campaignId, chunk.filter((m) => verdict.due.has(m.id)).map((m) => m.id))).claimed);
+          const due = chunk.filter((m) => verdict.due.has(m.id)).map((m) => m.id);
+          const claimed = new Set((await claimUnderFrequencyCap(db, input.campaignId, due, clock())).claimed);
           const toSend = chunk.filter((m) => claimed.has(m.id));
           recorder.record(records);
           // Pipelined: this chunk sends while the next one is checked and claimed, once this one's
@@ -384,7 +384,7 @@ export function createBatchActivities(deps: ActivityDeps) {
     async flushMessageStates(input: { updates: StateUpdate[]; appliedEventIds?: string[] }): Promise<number> {
       return db.transaction().execute(async (trx) => {
         const n = await flushStates(trx, input.updates);
-        await recordReceiptOptOuts(trx, input.updates);
+        await recordReceiptOptOuts(trx, input.updates, clock());
         await markApplied(trx, input.appliedEventIds ?? []);
         return n;
       });

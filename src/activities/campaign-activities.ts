@@ -23,6 +23,16 @@ export function createCampaignActivities(deps: ActivityDeps) {
       return { audienceSize: await snapshotAudience(db, input.campaignId) };
     },
 
+    /**
+     * How long until `at` (epoch ms) by the business clock (src/clock.ts), ms; zero or negative once it
+     * has passed. A scheduled start (`start_at`) is a business instant: the campaign workflow sleeps
+     * this long on a durable timer instead of comparing it with workflow time, which an injected clock
+     * (tests, rehearsals: `CLOCK_START_AT`) sets apart.
+     */
+    msUntil(input: { at: number }): Promise<number> {
+      return Promise.resolve(input.at - deps.now().getTime());
+    },
+
     /** Records a status change (pause/resume) in the campaigns table. */
     async setCampaignStatus(input: { campaignId: string; status: CampaignStatus }): Promise<void> {
       await writeCampaignStatus(db, input.campaignId, input.status);

@@ -28,7 +28,7 @@ interface ImportCheckpoint extends ConsentImportProgress {
 /** Activities of the consentImport workflow. */
 export function createConsentImportActivities(deps: ActivityDeps) {
   const { db, logger } = deps;
-  const now = () => deps.now?.() ?? new Date();
+  const now = deps.now;
 
   return {
     /**

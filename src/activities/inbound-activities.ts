@@ -19,7 +19,7 @@ const EVENT_TYPE: Record<KeywordClassification, string> = { OPT_OUT: 'sms_opt_ou
 /** The activities of the inboundMessage workflow, built from their dependencies. Each is idempotent. */
 export function createInboundActivities(deps: ActivityDeps) {
   const { db } = deps;
-  const now = () => deps.now?.() ?? new Date();
+  const now = deps.now;
   const load = (id: string) => db.selectFrom('inbound_messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
   return {
@@ -62,7 +62,7 @@ export function createInboundActivities(deps: ActivityDeps) {
 
     /**
      * Appends the opt-out or opt-in to the consent ledger for every purpose, dated when the MO was
-     * received, with the keyword and message ids as proof; creates the contact for a number we did not
+     * received (on the business clock), with the keyword and message ids as proof; creates the contact for a number we did not
      * know, so a later import of an older opt-in cannot override the STOP (the latest event wins).
      * Effective for the very next send (consent is re-checked per send chunk).
      */
@@ -84,7 +84,7 @@ export function createInboundActivities(deps: ActivityDeps) {
         if (contactId) await db.updateTable('inbound_messages').set({ contact_id: contactId }).where('id', '=', mo.id).execute();
       }
       if (!contactId) return { contactId: null };
-      await appendConsentEvents(db, keywordConsentEvents(mo, contactId, input.category, input.keyword));
+      await appendConsentEvents(db, keywordConsentEvents(mo, contactId, input.category, input.keyword, now));
       return { contactId };
     },
 
@@ -94,7 +94,7 @@ export function createInboundActivities(deps: ActivityDeps) {
       const settings = await loadKeywordSettings(db, mo.account_id, mo.to_address);
       const pack = settings.packs.find((p) => p.locale === input.locale) ?? settings.packs[0]!;
       const body = renderKeywordReply(pack.replies[input.category], { brand: settings.brandName, helpContact: settings.helpContact });
-      const result = await sendAutoReplyOnce(db, deps.providers, deps.publicBaseUrl, {
+      const result = await sendAutoReplyOnce(deps, {
         accountId: mo.account_id,
         connectionId: mo.connection_id,
         inboundMessageId: mo.id,

@@ -84,7 +84,7 @@ export function createOnboardingActivities(deps: ActivityDeps) {
         .values({ id: input.messageId, account_id: input.accountId, campaign_id: null, batch_workflow_id: input.workflowId, connection_id: connection.id, sender: input.from, to_e164: input.to, body: input.body, encoding: seg.encoding, segments: seg.segments, status: 'queued', status_reason: null })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
-      const claimed = await claimMessages(db, [input.messageId]);
+      const claimed = await claimMessages(db, [input.messageId], deps.now());
       if (claimed.length === 0) {
         const row = await db.selectFrom('messages').select(['status', 'provider_message_id']).where('id', '=', input.messageId).executeTakeFirstOrThrow();
         // Already sent by an earlier attempt; or left `submitting` by a crash: re-send only where the

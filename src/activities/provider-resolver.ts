@@ -50,9 +50,12 @@ export function createProviderResolver(db: Db, cipher: CredentialCipher, ttlMs =
   return {
     get(connectionId) {
       const hit = cache.get(connectionId);
+      // A cache entry's age is real elapsed time, whatever instant the business clock shows.
+      // eslint-disable-next-line no-restricted-syntax
       if (hit && Date.now() - hit.at < ttlMs) return hit.value;
       const value = load(connectionId);
       value.catch(() => cache.delete(connectionId));
+      // eslint-disable-next-line no-restricted-syntax -- the cache's age, as above
       cache.set(connectionId, { at: Date.now(), value });
       return value;
     },

@@ -1,6 +1,7 @@
 import type { WorkflowClient } from '@temporalio/client';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/connection.js';
 import type { CredentialCipher } from '../providers/credential-cipher.js';
 
@@ -19,5 +20,10 @@ export interface ApiDeps {
   webhookRoutes?: Hono;
   /** Base URL of the Temporal Web UI (`http://127.0.0.1:8233`); when set, campaigns link to their workflow. */
   temporalUiUrl?: string;
+  /**
+   * The business clock (src/clock.ts): consent timestamps and their "not in the future" checks,
+   * import times.
+   */
+  now: Clock;
   logger: Logger;
 }

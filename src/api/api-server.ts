@@ -3,6 +3,7 @@ import type { ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { WorkflowClient } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/connection.js';
 import type { CredentialCipher } from '../providers/credential-cipher.js';
 import { createProviderResolver } from '../activities/provider-resolver.js';
@@ -19,6 +20,8 @@ export interface ApiServerOptions {
   temporal: WorkflowClient;
   cipher: CredentialCipher;
   logger: Logger;
+  /** The business clock (src/clock.ts) of the routes and webhook intake. */
+  now: Clock;
   taskQueue: string;
   host: string;
   /** 0 picks a free port. */
@@ -49,13 +52,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   let publicBaseUrl = options.publicBaseUrl ?? '';
   const providers = createProviderResolver(options.db, options.cipher);
   // The routes read publicBaseUrl lazily through this object, so port 0 works.
-  const routeDeps = { db: options.db, providers, dispatcher, inbound, logger: options.logger, get publicBaseUrl() { return publicBaseUrl; } };
+  const routeDeps = { db: options.db, providers, dispatcher, inbound, logger: options.logger, now: options.now, get publicBaseUrl() { return publicBaseUrl; } };
   const appDeps = {
     db: options.db,
     temporal: options.temporal,
     taskQueue: options.taskQueue,
     cipher: options.cipher,
     logger: options.logger,
+    now: options.now,
     webhookRoutes: createWebhookRoutes(routeDeps),
     get publicBaseUrl() {
       return publicBaseUrl;

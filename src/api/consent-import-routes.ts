@@ -7,6 +7,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { sql } from 'kysely';
 import { consentImportErrors, createConsentImport, findConsentImport } from '../db/consent-import-repository.js';
 import type { ConsentImportRow } from '../db/consent-import-repository.js';
 import { consentImportWorkflowId } from '../workflows/consent-import-workflow.js';
@@ -163,12 +164,13 @@ export function createConsentImportRoutes(deps: ApiDeps & { consentImportDir?: s
       fileBytes: bytes,
       defaultCountry: defaultCountry ?? null,
       apiKeyPrefix: c.get('apiKeyPrefix'),
+      createdAt: deps.now(),
     });
     try {
       await deps.temporal.start<typeof consentImportWorkflow>('consentImportWorkflow', { workflowId: consentImportWorkflowId(id), taskQueue: deps.taskQueue, args: [{ importId: id }] });
     } catch (err) {
       deps.logger.error({ err, importId: id }, 'consent import workflow start failed');
-      await deps.db.updateTable('consent_imports').set({ status: 'failed', error: 'workflow could not be started; upload again', finished_at: new Date() }).where('id', '=', id).execute();
+      await deps.db.updateTable('consent_imports').set({ status: 'failed', error: 'workflow could not be started; upload again', finished_at: sql`now()` }).where('id', '=', id).execute();
       throw new ServiceUnavailableError('Temporal unreachable: the import was not started; upload again');
     }
     deps.logger.info({ accountId: c.get('accountId'), importId: id, bytes }, 'consent import started');

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import { CsvError } from 'csv-parse';
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/connection.js';
 import { recordConsentImport } from '../db/consent-repository.js';
 import { writeConsentRecords } from '../consent/consent-row-writer.js';
@@ -49,8 +50,8 @@ export interface ContactImportOptions {
   maxBytes: number;
   /** Rows per multi-row INSERT (each chunk commits on its own); default 1,000. */
   chunkSize?: number;
-  /** Clock; default `() => new Date()`. */
-  now?: () => Date;
+  /** The business clock (src/clock.ts): the import time (undated opt-outs) and the "not in the future" check. */
+  now: Clock;
 }
 
 /** Errors listed in a summary; more are only counted. */
@@ -92,10 +93,9 @@ export async function importContactsCsv(
   body: AsyncIterable<Uint8Array> | null,
   opts: ContactImportOptions,
 ): Promise<ContactImportSummary> {
-  const now = opts.now ?? (() => new Date());
   const chunkSize = opts.chunkSize ?? 1000;
   const importId = randomUUID();
-  const importedAt = now();
+  const importedAt = opts.now();
   const hash = createHash('sha256');
   const summary: ContactImportSummary = {
     import_id: importId,

@@ -158,6 +158,7 @@ export function createContactRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
       ...(defaultCountry ? { defaultCountry } : {}),
       proof: requestProof(c),
       maxBytes: MAX_IMPORT_BYTES,
+      now: deps.now,
     });
     const { errors: _errors, ...counts } = summary;
     deps.logger.info({ accountId: c.get('accountId'), ...counts }, 'contacts imported');
@@ -202,7 +203,7 @@ export function createContactRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
       const accountId = c.get('accountId');
       const contact = await findContact(deps.db, accountId, c.req.valid('param').id);
       if (!contact) throw new NotFoundError('no such contact');
-      const occurredAt = new Date();
+      const occurredAt = deps.now();
       const event = await appendConsentEvent(deps.db, {
         accountId,
         contactId: contact.id,

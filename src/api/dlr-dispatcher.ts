@@ -129,6 +129,8 @@ export class DlrDispatcher {
 
   private async doFlush(): Promise<void> {
     if (this.queue.size === 0) return;
+    // Coalescing and signal pacing run on real time: they shape load, not business decisions.
+    // eslint-disable-next-line no-restricted-syntax
     const now = Date.now();
     const batch = this.takeDue(now);
     if (batch.length === 0) return;

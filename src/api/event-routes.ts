@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { sql } from 'kysely';
 import type { z } from '@hono/zod-openapi';
 import { appendConsentEvent, consentDedupeKey } from '../db/consent-repository.js';
 import { findIdempotentResponse, storeIdempotentResponse } from '../db/idempotency-repository.js';
@@ -58,14 +59,15 @@ export function createEventRoutes(deps: ApiDeps): OpenAPIHono<AuthEnv> {
 
     const phone = normalizePhoneNumber(body.phone, body.default_country);
     if (!phone.ok) throw new ValidationError([{ field: 'phone', reason: phone.reason }]);
-    const occurredAt = body.occurred_at ? new Date(body.occurred_at) : new Date();
-    if (occurredAt.getTime() > Date.now() + FUTURE_TOLERANCE_MS) throw new ValidationError([{ field: 'occurred_at', reason: 'must not be in the future' }]);
+    const now = deps.now();
+    const occurredAt = body.occurred_at ? new Date(body.occurred_at) : now;
+    if (occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) throw new ValidationError([{ field: 'occurred_at', reason: 'must not be in the future' }]);
     const status = body.type === 'sms_optin' ? ('opted_in' as const) : ('opted_out' as const);
 
     const contact = await deps.db
       .insertInto('contacts')
       .values({ id: randomUUID(), account_id: accountId, phone_e164: phone.e164, country: phone.country ?? null, attributes: '{}' })
-      .onConflict((oc) => oc.columns(['account_id', 'phone_e164']).doUpdateSet({ updated_at: new Date() }))
+      .onConflict((oc) => oc.columns(['account_id', 'phone_e164']).doUpdateSet({ updated_at: sql`now()` }))
       .returning('id')
       .executeTakeFirstOrThrow();
     const event = await appendConsentEvent(deps.db, {

@@ -23,7 +23,7 @@ const redirectRoute = createRoute({
 export function createLinkRoutes(deps: Pick<ApiDeps, 'db'>): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.openapi(redirectRoute, async (c) => {
-    const url = await recordClick(deps.db, c.req.valid('param').code, new Date());
+    const url = await recordClick(deps.db, c.req.valid('param').code);
     if (!url) throw new NotFoundError('no such link');
     c.header('cache-control', 'no-store');
     return c.redirect(url, 302);

@@ -55,6 +55,7 @@ function translate(err: unknown): never {
 
 /** Builds an {@link OnboardingWorkflowClient} over a Temporal client and task queue. */
 export function createOnboardingWorkflowClient(temporal: WorkflowClient, taskQueue: string): OnboardingWorkflowClient {
+  // eslint-disable-next-line no-restricted-syntax -- a gRPC deadline is a timeout: real time
   const deadline = <T>(fn: () => Promise<T>) => temporal.withDeadline(Date.now() + COMMAND_TIMEOUT_MS, fn);
   return {
     async start(accountId, options) {

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/connection.js';
 import { appendConsentEvents } from '../db/consent-repository.js';
 import { keywordConsentEvents } from '../db/keyword-consent.js';
@@ -99,10 +100,12 @@ export async function persistDlrs(db: Db, sink: DlrSink, connection: IntakeConne
  * written to the consent ledger in the same transaction, before the provider gets its 2xx, so the very
  * next send chunk of any campaign sees it. The workflow later writes the identical rows (same dedupe
  * keys, {@link keywordConsentEvents}), which are then no-ops. Multi-part MOs and unknown numbers wait
- * for the workflow (reassembly; a number we never texted has nothing in flight).
+ * for the workflow (reassembly; a number we never texted has nothing in flight). That STOP is dated by
+ * `clock` (see keywordConsentEvents).
  */
 export async function persistMos(
   db: Db,
+  clock: Clock,
   connection: IntakeConnection,
   mos: NormalizedMo[],
   raw: IntakeRaw,
@@ -139,7 +142,7 @@ export async function persistMos(
       const match = classifyWithSettings(mo.body, settings);
       if (match.classification !== 'OPT_OUT') continue;
       const stored = { id: inbound.id, account_id: connection.accountId, connection_id: connection.id, provider_message_id: mo.providerMessageId, from_e164: mo.from, to_address: mo.to, received_at: inbound.stored.receivedAt };
-      await appendConsentEvents(trx, keywordConsentEvents(stored, inbound.stored.contactId, 'opt_out', match.keyword ?? ''));
+      await appendConsentEvents(trx, keywordConsentEvents(stored, inbound.stored.contactId, 'opt_out', match.keyword ?? '', clock));
     }
   });
   return { received: mos.length, duplicates, logged };

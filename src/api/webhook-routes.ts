@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { ProviderResolver } from '../activities/provider-resolver.js';
+import type { Clock } from '../clock.js';
 import { ConnectionNotFoundError } from '../activities/provider-resolver.js';
 import type { Db } from '../db/connection.js';
 import type { WebhookRequest } from '../providers/provider-adapter.js';
@@ -19,6 +20,8 @@ export interface WebhookRoutesDeps {
   inbound?: InboundMessageStarter;
   /** Base of the public URL providers call (signatures cover it); no trailing slash. */
   publicBaseUrl: string;
+  /** The business clock (src/clock.ts): dates a STOP written before the 2xx. */
+  now: Clock;
   logger: Logger;
 }
 
@@ -85,7 +88,7 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Hono {
     const { resolved, req } = await authenticate(c, 'mo');
     const mos = resolved.adapter.parseMo(req);
     const raw = { rawBody: req.rawBody, contentType: req.headers['content-type'] ?? null };
-    const { logged, ...result } = await persistMos(deps.db, resolved.connection, mos, raw);
+    const { logged, ...result } = await persistMos(deps.db, deps.now, resolved.connection, mos, raw);
     // Committed: the provider gets its 2xx; the workflows start after the response (or by the sweeper).
     deps.inbound?.enqueue(logged);
     return c.json(result);

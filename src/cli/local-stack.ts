@@ -1,5 +1,6 @@
 import type { Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import { clockFromConfig } from '../clock.js';
 import type { Config } from '../config.js';
 import { createProviderResolver } from '../activities/provider-resolver.js';
 import { startApiServer } from '../api/api-server.js';
@@ -38,11 +39,13 @@ export async function startLocalStack(
   const cipher = new CredentialCipher(await credentialsKey(config));
   const sandbox = await startSandboxProvider({ port: options.sandboxPort, ...(options.sandbox ? { behaviour: options.sandbox } : {}) });
   const { client, close: closeClient } = await connectClient(config);
+  const now = clockFromConfig(config);
   const api = await startApiServer({
     db,
     temporal: client,
     cipher,
     logger,
+    now,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     host: config.API_HOST,
     port: options.apiPort,
@@ -54,7 +57,7 @@ export async function startLocalStack(
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: config.WORKFLOW_BUNDLE_PATH } : {}),
-    deps: { db, providers: createProviderResolver(db, cipher), logger, publicBaseUrl: api.publicBaseUrl },
+    deps: { db, providers: createProviderResolver(db, cipher), logger, publicBaseUrl: api.publicBaseUrl, now },
   });
   const running = worker.run();
   return {

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { clockFromConfig } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { startApiServer } from '../api/api-server.js';
 import { CredentialCipher } from '../providers/credential-cipher.js';
@@ -15,6 +16,7 @@ export async function runApi(): Promise<void> {
     temporal: client,
     cipher: new CredentialCipher(await credentialsKey(config)),
     logger,
+    now: clockFromConfig(config),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     host: config.API_HOST,
     port: config.API_PORT,

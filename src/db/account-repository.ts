@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db } from './connection.js';
@@ -100,7 +101,7 @@ export async function findApiKeyOwner(db: Db, key: string): Promise<ApiKeyOwner 
 export async function revokeApiKey(db: Db, accountId: string, keyId: string): Promise<boolean> {
   const result = await db
     .updateTable('api_keys')
-    .set({ revoked_at: new Date() })
+    .set({ revoked_at: sql`now()` })
     .where('id', '=', keyId)
     .where('account_id', '=', accountId)
     .where('revoked_at', 'is', null)

@@ -71,7 +71,7 @@ export async function setCampaignStatus(
     .set({
       status,
       ...(status === 'running' ? { started_at: sql<Date>`coalesce(started_at, now())` } : {}),
-      ...(status === 'completed' || status === 'canceled' || status === 'failed' ? { completed_at: new Date() } : {}),
+      ...(status === 'completed' || status === 'canceled' || status === 'failed' ? { completed_at: sql<Date>`now()` } : {}),
     })
     .where('id', '=', campaignId);
   if (options.onlyFrom) query = query.where('status', '=', options.onlyFrom);

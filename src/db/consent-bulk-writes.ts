@@ -82,7 +82,6 @@ export async function writeConsentChunk(
     e.assumed.push(ev.occurredAtAssumed);
     e.keys.push(ev.dedupeKey);
   }
-  const now = new Date().toISOString();
   // The planner cannot see into the arrays and over-estimates the join (cost > jit_above_cost), so it
   // JIT-compiles the statement: ~250 ms per chunk measured, more than the writing. Off for this
   // transaction (SET LOCAL); it changes no result.
@@ -90,13 +89,13 @@ export async function writeConsentChunk(
   const { rows } = await sql<{ contacts_changed: number; opted_in: number; opted_out: number }>`
     WITH written AS (
       INSERT INTO contacts AS c (id, account_id, phone_e164, country, time_zone, attributes, created_at, updated_at)
-      SELECT gen_random_uuid(), ${ctx.accountId}::uuid, u.phone, u.country, u.time_zone, u.attributes, ${now}::timestamptz, ${now}::timestamptz
+      SELECT gen_random_uuid(), ${ctx.accountId}::uuid, u.phone, u.country, u.time_zone, u.attributes, now(), now()
         FROM unnest(${c.phones}::text[], ${c.countries}::text[], ${c.zones}::text[], ${c.attributes}::jsonb[]) AS u(phone, country, time_zone, attributes)
       ON CONFLICT (account_id, phone_e164) DO UPDATE
         SET attributes = c.attributes || excluded.attributes,
             country = coalesce(excluded.country, c.country),
             time_zone = coalesce(excluded.time_zone, c.time_zone),
-            updated_at = ${now}::timestamptz
+            updated_at = now()
         WHERE (c.attributes || excluded.attributes) IS DISTINCT FROM c.attributes
            OR coalesce(excluded.country, c.country) IS DISTINCT FROM c.country
            OR coalesce(excluded.time_zone, c.time_zone) IS DISTINCT FROM c.time_zone

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import type { Db } from './connection.js';
 import type { ConsentImportsTable } from './consent-keyword-schema.js';
@@ -21,14 +22,17 @@ export interface ConsentImportErrorRow {
   value?: string | null;
 }
 
-/** Registers an uploaded file as a running import. */
+/**
+ * Registers an uploaded file as a running import. `createdAt` is the upload instant by the business
+ * clock (src/clock.ts): the file's undated opt-outs are dated then.
+ */
 export async function createConsentImport(
   db: Db,
-  row: { id: string; accountId: string; filePath: string; fileName: string | null; fileBytes: number; defaultCountry: string | null; apiKeyPrefix: string },
+  row: { id: string; accountId: string; filePath: string; fileName: string | null; fileBytes: number; defaultCountry: string | null; apiKeyPrefix: string; createdAt: Date },
 ): Promise<ConsentImportRow> {
   return db
     .insertInto('consent_imports')
-    .values({ id: row.id, account_id: row.accountId, file_path: row.filePath, file_name: row.fileName, file_bytes: row.fileBytes, default_country: row.defaultCountry, api_key_prefix: row.apiKeyPrefix })
+    .values({ id: row.id, account_id: row.accountId, file_path: row.filePath, file_name: row.fileName, file_bytes: row.fileBytes, default_country: row.defaultCountry, api_key_prefix: row.apiKeyPrefix, created_at: row.createdAt })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -66,7 +70,7 @@ export async function recordConsentImportFile(db: Db, id: string, facts: { sha25
 export async function finishConsentImport(db: Db, id: string, outcome: { status: 'completed' } | { status: 'failed'; error: string }): Promise<void> {
   await db
     .updateTable('consent_imports')
-    .set({ status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, finished_at: new Date() })
+    .set({ status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, finished_at: sql`now()` })
     .where('id', '=', id)
     .where('status', '=', 'running')
     .execute();

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { createHash } from 'node:crypto';
 import type { Db } from './connection.js';
 import type { ConsentStatus } from './database.js';
@@ -68,7 +69,7 @@ export async function appendConsentEvents(db: Db, events: NewConsentEvent[]): Pr
         status: e.status,
         source: e.source,
         occurred_at: e.occurredAt,
-        recorded_at: new Date(),
+        recorded_at: sql<Date>`now()`,
         proof: JSON.stringify(e.proof),
         dedupe_key: e.dedupeKey,
       })),
@@ -125,7 +126,7 @@ export async function recordConsentImport(
       account_id: accountId,
       type: 'consent_import',
       payload: JSON.stringify(payload),
-      occurred_at: new Date(),
+      occurred_at: sql<Date>`now()`,
     })
     .execute();
 }

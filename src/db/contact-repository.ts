@@ -61,7 +61,6 @@ export async function upsertContacts(
         : r,
     );
   }
-  const now = new Date();
   const changed = await db
     .insertInto('contacts')
     .values(
@@ -72,8 +71,8 @@ export async function upsertContacts(
         country: r.country,
         time_zone: r.timeZone,
         attributes: JSON.stringify(r.attributes),
-        created_at: now,
-        updated_at: now,
+        created_at: sql<Date>`now()`,
+        updated_at: sql<Date>`now()`,
       })),
     )
     .onConflict((oc) =>
@@ -83,7 +82,7 @@ export async function upsertContacts(
           attributes: sql`contacts.attributes || excluded.attributes`,
           country: sql`coalesce(excluded.country, contacts.country)`,
           time_zone: sql`coalesce(excluded.time_zone, contacts.time_zone)`,
-          updated_at: now,
+          updated_at: sql<Date>`now()`,
         })
         .where(
           sql<boolean>`(contacts.attributes || excluded.attributes) IS DISTINCT FROM contacts.attributes

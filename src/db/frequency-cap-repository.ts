@@ -76,7 +76,8 @@ export interface FrequencyCapClaim {
  *    after the locks, so under READ COMMITTED it sees every claim committed by a holder before us;
  * 3. claims, in the given order, those still under every cap, and suppresses the others (`frequency_cap`).
  * Another claim for the same contacts waits at step 1 until this one commits, so no two can both see
- * "under the cap". Periods end at the database clock (`clock_timestamp()`), which also stamps the claim.
+ * "under the cap". Periods end at `at`, the caller's business clock (src/clock.ts), which also stamps
+ * the claim (`submitting_at`), so caps follow an injected clock; read it just before the call.
  * Messages no longer `queued` are left alone and appear in neither list. Without a binding cap this
  * is `claimMessages` (no lock, no count). Uses the messages_contact_submitting index (0011).
  */
@@ -84,10 +85,11 @@ export async function claimUnderFrequencyCap(
   db: Db,
   campaignId: string,
   ids: string[],
+  at: Date,
 ): Promise<FrequencyCapClaim> {
   if (ids.length === 0) return { claimed: [], capped: [] };
   const caps = capsForCampaign(await loadCampaignCapPolicy(db, campaignId));
-  if (caps.length === 0) return { claimed: await claimMessages(db, ids), capped: [] };
+  if (caps.length === 0) return { claimed: await claimMessages(db, ids, at), capped: [] };
   return db.transaction().execute(async (trx) => {
     const rows = await trx
       .selectFrom('messages')
@@ -112,7 +114,7 @@ export async function claimUnderFrequencyCap(
         SELECT p.contact_id, count(*)::int AS n
         FROM messages p JOIN campaigns pc ON pc.id = p.campaign_id
         WHERE p.contact_id = ANY (${contacts}::uuid[])
-          AND p.submitting_at > clock_timestamp() - ${cap.periodMs} * interval '1 millisecond'
+          AND p.submitting_at > ${at}::timestamptz - ${cap.periodMs} * interval '1 millisecond'
           AND p.status = ANY (${[...FREQUENCY_CAP_COUNTED_STATUSES]}::text[])
           AND pc.purpose <> 'transactional'
         GROUP BY p.contact_id`.execute(trx);
@@ -124,7 +126,7 @@ export async function claimUnderFrequencyCap(
         ? []
         : (
             await sql<{ id: string }>`
-              UPDATE messages SET status = 'submitting', submitting_at = clock_timestamp(), updated_at = now(), submit_attempts = submit_attempts + 1
+              UPDATE messages SET status = 'submitting', submitting_at = ${at}, updated_at = now(), submit_attempts = submit_attempts + 1
               WHERE id = ANY (${claim}::uuid[]) AND status = 'queued'
               RETURNING id`.execute(trx)
           ).rows.map((r) => r.id);

@@ -93,7 +93,7 @@ export async function unstartedInbound(db: Db, minAgeMs: number, limit: number):
 /** Marks inbound messages whose workflow is started (or already was). */
 export async function markInboundStarted(db: Db, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('inbound_messages').set({ workflow_started_at: new Date() }).where('id', 'in', ids).where('workflow_started_at', 'is', null).execute();
+  await db.updateTable('inbound_messages').set({ workflow_started_at: sql`now()` }).where('id', 'in', ids).where('workflow_started_at', 'is', null).execute();
 }
 
 /** Parts of a concat group not yet joined into a message, by part index (first arrival per index). */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './connection.js';
 import './consent-keyword-schema.js';
 import type { KeywordPack } from '../domain/keyword-pack.js';
@@ -38,7 +39,7 @@ export async function saveKeywordSettings(db: Db, accountId: string, row: Keywor
     brand_name: row.brandName,
     help_contact: row.helpContact,
     packs: row.packs ? JSON.stringify(row.packs) : null,
-    updated_at: new Date(),
+    updated_at: sql<Date>`now()`,
   };
   await db
     .insertInto('keyword_settings')

@@ -11,10 +11,14 @@ export interface MessageStateRow {
   segments: number;
 }
 
-/** Inserts messages, skipping any that exist for the same campaign and contact (idempotent). */
+/**
+ * Inserts messages, skipping any that exist for the same campaign and contact (idempotent). A message
+ * inserted `suppressed` is final at once: `final_at` is stamped by the database, like every final_at.
+ */
 export async function insertMessages(db: Db, rows: NewMessage[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.insertInto('messages').values(rows).onConflict((oc) => oc.columns(['campaign_id', 'contact_id']).doNothing()).execute();
+  const values = rows.map((r) => (r.status === 'suppressed' && r.final_at === undefined ? { ...r, final_at: sql<Date>`now()` } : r));
+  await db.insertInto('messages').values(values).onConflict((oc) => oc.columns(['campaign_id', 'contact_id']).doNothing()).execute();
 }
 
 /** States of the messages of a recipient range of a campaign. */
@@ -46,14 +50,15 @@ export async function unsentMessagesInRange(db: Db, campaignId: string, seqFrom:
 /**
  * Claims messages for sending: `queued → submitting`, only for rows still queued, in one
  * statement. A message is claimed before its provider call, so a retried activity never sends it
- * again unless the provider call is known not to have happened (see releaseMessages).
+ * again unless the provider call is known not to have happened (see releaseMessages). `at` (the
+ * business clock's instant) stamps `submitting_at`, which frequency caps count by.
  * @returns the ids actually claimed.
  */
-export async function claimMessages(db: Db, ids: string[]): Promise<string[]> {
+export async function claimMessages(db: Db, ids: string[], at: Date): Promise<string[]> {
   if (ids.length === 0) return [];
   const rows = await db
     .updateTable('messages')
-    .set({ status: 'submitting', submitting_at: new Date(), updated_at: new Date(), submit_attempts: sql`submit_attempts + 1` })
+    .set({ status: 'submitting', submitting_at: at, updated_at: sql`now()`, submit_attempts: sql`submit_attempts + 1` })
     .where('id', 'in', ids)
     .where('status', '=', 'queued')
     .returning('id')
@@ -64,7 +69,7 @@ export async function claimMessages(db: Db, ids: string[]): Promise<string[]> {
 /** `submitting → queued` for messages whose provider call certainly did not happen or was refused as retryable. */
 export async function releaseMessages(db: Db, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('messages').set({ status: 'queued', updated_at: new Date() }).where('id', 'in', ids).where('status', '=', 'submitting').execute();
+  await db.updateTable('messages').set({ status: 'queued', updated_at: sql`now()` }).where('id', 'in', ids).where('status', '=', 'submitting').execute();
 }
 
 /** One outcome of a provider call, to record. */
@@ -141,7 +146,7 @@ export async function flushStates(db: Db, updates: StateUpdate[]): Promise<numbe
 export async function suppressUnsentInRange(db: Db, campaignId: string, seqFrom: number, seqTo: number, reason: string): Promise<number> {
   const result = await db
     .updateTable('messages')
-    .set({ status: 'suppressed', status_reason: reason, final_at: new Date(), updated_at: new Date() })
+    .set({ status: 'suppressed', status_reason: reason, final_at: sql`now()`, updated_at: sql`now()` })
     .where('campaign_id', '=', campaignId)
     .where('recipient_seq', '>=', seqFrom)
     .where('recipient_seq', '<=', seqTo)

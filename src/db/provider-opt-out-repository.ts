@@ -12,10 +12,11 @@ import { appendConsentEvents } from './consent-repository.js';
 
 /**
  * Appends an `opted_out` consent event (source `provider`) for every update that moves a message to
- * `rejected` with reason `opted_out`. Run it in the transaction that writes those states.
+ * `rejected` with reason `opted_out`, dated `at` (the business clock's instant the receipt is applied).
+ * Run it in the transaction that writes those states.
  * @returns how many ledger entries were new.
  */
-export async function recordReceiptOptOuts(db: Db, updates: ReadonlyArray<{ id: string; status: string; reason: string | null }>): Promise<number> {
+export async function recordReceiptOptOuts(db: Db, updates: ReadonlyArray<{ id: string; status: string; reason: string | null }>, at: Date): Promise<number> {
   const ids = updates.filter((u) => u.status === 'rejected' && u.reason === 'opted_out').map((u) => u.id);
   if (ids.length === 0) return 0;
   const rows = await db
@@ -32,7 +33,7 @@ export async function recordReceiptOptOuts(db: Db, updates: ReadonlyArray<{ id: 
       phoneE164: r.to_e164,
       status: 'opted_out' as const,
       source: 'provider',
-      occurredAt: new Date(),
+      occurredAt: at,
       proof: { connection_id: r.connection_id, message_id: r.id, error_code: r.error_code, via: 'dlr' },
       dedupeKey: `provider:${r.id}`,
     })),

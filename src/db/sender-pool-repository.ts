@@ -116,7 +116,7 @@ export async function updateSenderPool(
     await poolDb(trx)
       .updateTable('sender_pools')
       .set({
-        updated_at: new Date(),
+        updated_at: sql<Date>`now()`,
         ...(patch.name !== undefined ? { name: patch.name } : {}),
         ...(patch.stickySender !== undefined ? { sticky_sender: patch.stickySender } : {}),
         ...(patch.geomatch !== undefined ? { geomatch: patch.geomatch } : {}),

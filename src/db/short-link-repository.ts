@@ -36,14 +36,16 @@ export async function insertShortLinks(db: Db, links: NewShortLink[]): Promise<v
 /**
  * Counts one click of `code` and answers its target URL, or undefined for an unknown code. The
  * total goes up on every click; `first_clicked_at` marks the message as clicked (unique clicks).
+ * Click times are stamped by the database, like `submitted_at` and `final_at`: the campaign
+ * timeseries buckets them together, and no rule is judged by them.
  */
-export async function recordClick(db: Db, code: string, at: Date): Promise<string | undefined> {
+export async function recordClick(db: Db, code: string): Promise<string | undefined> {
   const row = await db
     .updateTable('short_links')
     .set({
       clicks: sql`clicks + 1`,
-      first_clicked_at: sql`coalesce(first_clicked_at, ${at})`,
-      last_clicked_at: at,
+      first_clicked_at: sql`coalesce(first_clicked_at, now())`,
+      last_clicked_at: sql`now()`,
     })
     .where('code', '=', code)
     .returning('url')

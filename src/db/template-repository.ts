@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db } from './connection.js';
@@ -106,6 +107,6 @@ export async function upsertSegmentPrice(db: Db, accountId: string, country: str
   await db
     .insertInto('segment_prices')
     .values({ account_id: accountId, country, price_per_segment: pricePerSegment, currency })
-    .onConflict((oc) => oc.columns(['account_id', 'country']).doUpdateSet({ price_per_segment: pricePerSegment, currency, updated_at: new Date() }))
+    .onConflict((oc) => oc.columns(['account_id', 'country']).doUpdateSet({ price_per_segment: pricePerSegment, currency, updated_at: sql`now()` }))
     .execute();
 }

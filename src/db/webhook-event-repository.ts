@@ -48,8 +48,8 @@ export async function insertWebhookEvents(db: Db, events: NewWebhookEvent[]): Pr
         normalized: JSON.stringify(e.normalized),
         raw_body: e.rawBody,
         content_type: e.contentType,
-        signalled_at: e.handled ? new Date() : null,
-        applied_at: e.handled ? new Date() : null,
+        signalled_at: e.handled ? sql<Date>`now()` : null,
+        applied_at: e.handled ? sql<Date>`now()` : null,
       })),
     )
     .onConflict((oc) => oc.columns(['connection_id', 'kind', 'dedupe_key']).doNothing())
@@ -128,10 +128,9 @@ export async function pendingDlrs(db: Db, minAgeMs: number, limit: number, redel
 /** Marks events as accepted by their workflow; with `applied`, also as persisted in the messages table. */
 export async function markSignalled(db: Db, ids: string[], applied = false): Promise<void> {
   if (ids.length === 0) return;
-  const now = new Date();
   await db
     .updateTable('webhook_events')
-    .set({ signalled_at: now, ...(applied ? { applied_at: now } : {}) })
+    .set({ signalled_at: sql`now()`, ...(applied ? { applied_at: sql`now()` } : {}) })
     .where('id', 'in', ids)
     .execute();
 }
@@ -139,5 +138,5 @@ export async function markSignalled(db: Db, ids: string[], applied = false): Pro
 /** Marks events whose resulting message state is now in PostgreSQL (or that changed nothing). */
 export async function markApplied(db: Db, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('webhook_events').set({ applied_at: new Date() }).where('id', 'in', ids).where('applied_at', 'is', null).execute();
+  await db.updateTable('webhook_events').set({ applied_at: sql`now()` }).where('id', 'in', ids).where('applied_at', 'is', null).execute();
 }

@@ -6,6 +6,7 @@ import {
   defineSignal,
   getExternalWorkflowHandle,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -116,19 +117,23 @@ export const resumeCampaignSignal = defineSignal('resume');
 export const cancelCampaignSignal = defineSignal('cancel');
 export const campaignProgressQuery = defineQuery<CampaignProgress>('progress');
 
-const { startCampaign, finishCampaign, suppressUnstarted, setCampaignStatus, pickAbWinner } = proxyActivities<Activities>({
+const { startCampaign, finishCampaign, suppressUnstarted, setCampaignStatus, pickAbWinner, msUntil } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '1s', maximumInterval: '30s', backoffCoefficient: 2 },
 });
 
 /**
- * Waits until `startAt` (epoch ms, workflow time) on a durable timer, answering `progress` with
+ * Waits until `startAt` (epoch ms, a business instant) on a durable timer, answering `progress` with
  * `scheduled` and honouring pause/resume/cancel meanwhile (these handlers are replaced once the
- * campaign runs).
+ * campaign runs). How long to wait is asked of the business clock (the `msUntil` activity), not
+ * taken from workflow time: an injected clock (src/clock.ts) runs apart from it.
  * @returns true when the campaign was canceled before its start.
  */
 async function waitForScheduledStart(startAt: number | undefined): Promise<boolean> {
-  if (startAt === undefined || startAt <= Date.now()) return false;
+  if (startAt === undefined) return false;
+  // Histories recorded before the business clock compared startAt with workflow time: they replay so.
+  const byBusinessClock = patched('start-at-by-business-clock');
+  if (!byBusinessClock && startAt <= Date.now()) return false;
   let canceled = false;
   let paused = false;
   const scheduled = (): CampaignProgress => ({
@@ -139,7 +144,8 @@ async function waitForScheduledStart(startAt: number | undefined): Promise<boole
   setHandler(cancelCampaignSignal, () => void (canceled = true));
   setHandler(pauseCampaignSignal, () => void (paused = true));
   setHandler(resumeCampaignSignal, () => void (paused = false));
-  await condition(() => canceled, startAt - Date.now());
+  const waitMs = byBusinessClock ? await msUntil({ at: startAt }) : startAt - Date.now();
+  if (waitMs > 0) await condition(() => canceled, waitMs);
   // A campaign paused before its start starts when resumed.
   await condition(() => canceled || !paused);
   return canceled;

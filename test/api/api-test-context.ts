@@ -6,6 +6,8 @@ import { createAccount } from '../../src/db/account-repository.js';
 import type { Db } from '../../src/db/connection.js';
 import { CredentialCipher } from '../../src/providers/credential-cipher.js';
 import { createTestDatabase } from '../helpers/test-database.js';
+import { testClock } from '../helpers/test-clock.js';
+import type { TestClock } from '../helpers/test-clock.js';
 
 /** A test account and its plaintext API key. */
 export interface TestAccount {
@@ -18,6 +20,8 @@ export interface ApiTestContext {
   db: Db;
   cipher: CredentialCipher;
   app: ReturnType<typeof createApp>;
+  /** The API's business clock: starts at the suite's instant (test-clock.ts); tests may set it. */
+  clock: TestClock;
   /** Two accounts, to check scoping. */
   alice: TestAccount;
   bob: TestAccount;
@@ -44,6 +48,7 @@ export async function createApiTestContext(): Promise<ApiTestContext> {
   const connection = Connection.lazy({ address: '127.0.0.1:1' });
   const temporal = new WorkflowClient({ connection });
   const cipher = new CredentialCipher(randomBytes(32).toString('base64'));
+  const clock = testClock();
   const app = createApp({
     db,
     temporal,
@@ -51,6 +56,7 @@ export async function createApiTestContext(): Promise<ApiTestContext> {
     publicBaseUrl: PUBLIC_BASE_URL,
     cipher,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    now: clock,
   });
   const a = await createAccount(db, 'alice');
   const b = await createAccount(db, 'bob');
@@ -60,6 +66,7 @@ export async function createApiTestContext(): Promise<ApiTestContext> {
     db,
     cipher,
     app,
+    clock,
     alice,
     bob,
     async call(method, path, opts = {}) {

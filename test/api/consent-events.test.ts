@@ -94,4 +94,22 @@ describe('POST /v1/events', () => {
     }
     expect(await ledger('+14155550105')).toHaveLength(0);
   });
+
+  it("judges occurred_at by the API's clock: a time the wall clock has passed is still the future for a clock set before it", async () => {
+    // The API's clock shows noon on 16 June 2026; the wall clock is wherever it is (at least that late).
+    t.clock.set('2026-06-16T12:00:00Z');
+    const tomorrow = { type: 'sms_optin', phone: '+14155550110', occurred_at: '2026-06-17T12:00:00Z' };
+    const refused = await t.call('POST', '/v1/events', { body: tomorrow });
+    expect(refused.status).toBe(422);
+    expect((await json<Problem>(refused)).errors).toEqual([{ field: 'occurred_at', reason: 'must not be in the future' }]);
+    expect(await ledger('+14155550110')).toHaveLength(0);
+    // Within the 5-minute skew it is accepted; an event without occurred_at is dated by the clock.
+    const skewed = await t.call('POST', '/v1/events', { body: { ...tomorrow, occurred_at: '2026-06-16T12:04:00Z' } });
+    expect(skewed.status).toBe(201);
+    const undated = await json<Result>(await t.call('POST', '/v1/events', { body: { type: 'sms_optout', phone: '+14155550110' } }));
+    expect(Date.parse(undated.event.occurred_at) - Date.parse('2026-06-16T12:00:00Z')).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(undated.event.occurred_at) - Date.parse('2026-06-16T12:00:00Z')).toBeLessThan(60_000);
+    // The latest occurred_at wins: the opt-in dated 12:04 stays current over the opt-out dated 12:00 by the clock.
+    expect(undated.consent.status).toBe('opted_in');
+  });
 });

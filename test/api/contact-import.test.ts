@@ -5,6 +5,7 @@ import { PayloadTooLargeError } from '../../src/api/api-error.js';
 import { importContactsCsv } from '../../src/api/contact-import.js';
 import type { ContactImportSummary } from '../../src/api/contact-import.js';
 import type { Problem } from '../../src/api/problem.js';
+import { suiteTestInstant } from '../helpers/test-clock.js';
 import { createApiTestContext, json } from './api-test-context.js';
 import type { ApiTestContext } from './api-test-context.js';
 
@@ -16,7 +17,8 @@ afterAll(async () => {
   await t.close();
 });
 
-const FUTURE = new Date(Date.now() + 7 * 86_400_000).toISOString();
+/** A week after the API's clock (the suite's instant): an opt-in from the future. */
+const FUTURE = new Date(Date.parse(suiteTestInstant()) + 7 * 86_400_000).toISOString();
 
 /** One good row, then one of each kind of refusal, plus no-consent, opt-out and an undated opt-out. */
 const MIXED = [
@@ -213,6 +215,7 @@ describe('POST /v1/contacts/import', () => {
         accountId: t.alice.id,
         proof: { api_key_prefix: 'test' },
         maxBytes: 100,
+        now: t.clock,
       }),
     ).rejects.toBeInstanceOf(PayloadTooLargeError);
   });

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../src/db/connection.js';
+import type { TestStack } from './test-stack.js';
 
 /**
- * Inserts opted-in contacts with the given numbers (country US unless given, time zone as given,
- * none by default so the area code decides), for tests of quiet hours and scheduling.
+ * Inserts contacts with the given numbers (country US unless given, time zone as given, none by
+ * default so the area code decides), opted in a day before the stack's clock, for tests of quiet hours
+ * and scheduling.
  * @returns the contact ids, in order.
  */
 export async function seedLocatedContacts(
-  db: Db,
-  accountId: string,
+  stack: Pick<TestStack, 'db' | 'accountId' | 'clock'>,
   numbers: string[],
   options: { country?: string; timeZone?: string | null } = {},
 ): Promise<string[]> {
+  const { db, accountId } = stack;
   const rows = numbers.map((phone) => ({ id: randomUUID(), phone }));
   await db
     .insertInto('contacts')
@@ -19,7 +21,7 @@ export async function seedLocatedContacts(
     .execute();
   await db
     .insertInto('consent_events')
-    .values(rows.map((r) => ({ account_id: accountId, contact_id: r.id, phone_e164: r.phone, status: 'opted_in' as const, source: 'test_seed', occurred_at: new Date(Date.now() - 86_400_000), proof: '{}', dedupe_key: `seed:${r.phone}` })))
+    .values(rows.map((r) => ({ account_id: accountId, contact_id: r.id, phone_e164: r.phone, status: 'opted_in' as const, source: 'test_seed', occurred_at: new Date(stack.clock().getTime() - 86_400_000), proof: '{}', dedupe_key: `seed:${r.phone}` })))
     .execute();
   return rows.map((r) => r.id);
 }

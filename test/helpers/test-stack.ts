@@ -18,6 +18,8 @@ import type { SandboxBehaviourPatch } from '../../src/providers/sandbox/sandbox-
 import type { SandboxProvider } from '../../src/providers/sandbox/sandbox-server.js';
 import { createSmsflowWorker } from '../../src/worker/create-worker.js';
 import { createTestDatabase } from './test-database.js';
+import { realTestClock, testClock } from './test-clock.js';
+import type { TestClock } from './test-clock.js';
 
 /** Everything a campaign needs, for real: PostgreSQL, Temporal, the API over HTTP, a worker, the sandbox. */
 export interface TestStack {
@@ -31,11 +33,16 @@ export interface TestStack {
   apiKey: string;
   accountId: string;
   connectionId: string;
+  /**
+   * The business clock of the API, the webhook intake and every worker of the stack (in-process, and
+   * spawned ones via `CLOCK_START_AT`): see {@link startTestStack}'s `clock`.
+   */
+  clock: TestClock;
   /** Calls the API with the account's key; JSON in, JSON out. */
   call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
   /** Starts (another) in-process worker on the stack's task queue. */
   startWorker(): Promise<{ worker: Worker; done: Promise<void> }>;
-  /** Inserts `n` contacts with current opt-in straight into the database (fast seeding). */
+  /** Inserts `n` contacts (New York) with an opt-in dated a day before the stack's clock, straight into the database. */
   seedContacts(n: number, attributes?: (i: number) => Record<string, string>): Promise<string[]>;
   /** Creates a campaign over the API (one variant unless given) and returns its id. */
   createCampaign(settings: Record<string, number | string>, variants?: { key: string; weight: number; body: string }[]): Promise<string>;
@@ -52,17 +59,25 @@ export interface CampaignBody {
   progress: unknown;
 }
 
-/** Builds a {@link TestStack}; `worker: false` leaves starting workers to the test. */
+/**
+ * Builds a {@link TestStack}; `worker: false` leaves starting workers to the test.
+ *
+ * `clock` is the stack's business clock: a {@link TestClock}, or an ISO instant it starts at, or
+ * `'real'` for the system clock (a test whose subject is real time). Default: the suite's instant
+ * (`SMSFLOW_TEST_CLOCK`, else DEFAULT_TEST_INSTANT: US night). A test whose outcome depends on the
+ * hour — messages to US numbers through a real provider's adapter, which never skips quiet hours —
+ * pins an instant where its recipients may be sent to (US_BUSINESS_HOURS) instead of relying on it.
+ */
 export async function startTestStack(
   options: {
     sandbox?: SandboxBehaviourPatch;
     worker?: boolean;
     dispatcher?: DlrDispatcherOptions;
     inbound?: InboundMessageStarterOptions;
-    /** The clock injected into activities (quiet hours, scheduling); default the real one. */
-    activityClock?: () => Date;
+    clock?: TestClock | string;
   } = {},
 ): Promise<TestStack> {
+  const clock = typeof options.clock === 'function' ? options.clock : options.clock === 'real' ? realTestClock() : testClock(options.clock);
   const { db, url, drop } = await createTestDatabase();
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address: inject('temporalAddress') });
   const taskQueue = `test-${randomUUID()}`;
@@ -75,6 +90,7 @@ export async function startTestStack(
     temporal: env.client.workflow,
     cipher,
     logger,
+    now: clock,
     taskQueue,
     host: '127.0.0.1',
     port: 0,
@@ -93,7 +109,7 @@ export async function startTestStack(
         providers: createProviderResolver(db, cipher, 1_000),
         logger,
         publicBaseUrl: api.publicBaseUrl,
-        ...(options.activityClock ? { now: options.activityClock } : {}),
+        now: clock,
       },
     });
     const entry = { worker, done: worker.run() };
@@ -137,6 +153,7 @@ export async function startTestStack(
     apiKey,
     accountId: account.id,
     connectionId: conn.body.id,
+    clock,
     call,
     startWorker,
     async seedContacts(n, attributes) {
@@ -153,7 +170,7 @@ export async function startTestStack(
           .execute();
         await db
           .insertInto('consent_events')
-          .values(rows.map((r) => ({ account_id: account.id, contact_id: r.id, phone_e164: r.phone, status: 'opted_in' as const, source: 'test_seed', occurred_at: new Date(Date.now() - 86_400_000), proof: '{}', dedupe_key: `seed:${r.phone}` })))
+          .values(rows.map((r) => ({ account_id: account.id, contact_id: r.id, phone_e164: r.phone, status: 'opted_in' as const, source: 'test_seed', occurred_at: new Date(clock().getTime() - 86_400_000), proof: '{}', dedupe_key: `seed:${r.phone}` })))
           .execute();
         ids.push(...rows.map((r) => r.id));
       }

@@ -7,7 +7,9 @@ import type { TestStack } from './test-stack.js';
 
 /**
  * A worker in its own process (`smsflow worker` from dist/: the pretest build makes it) on the stack's
- * task queue: a second worker beside the in-process one, or one a test can SIGKILL.
+ * task queue: a second worker beside the in-process one, or one a test can SIGKILL. It runs on the
+ * stack's clock: `CLOCK_START_AT` is the clock's instant at spawn, so the child's clock trails the
+ * stack's by its start-up time (about a second; set the stack's clock before spawning).
  */
 export function spawnWorkerProcess(stack: TestStack): ChildProcess {
   return spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'smsflow.js'), 'worker'], {
@@ -20,6 +22,7 @@ export function spawnWorkerProcess(stack: TestStack): ChildProcess {
       CREDENTIALS_KEY: stack.credentialsKey,
       WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
       LOG_LEVEL: 'warn',
+      ...(stack.clock.offsetMs !== 0 ? { CLOCK_START_AT: stack.clock().toISOString() } : {}),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -2,11 +2,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
 import { loadVectors } from '../helpers/vectors.js';
+import { deadlineFor, testTimeoutFor } from '../helpers/work-deadline.js';
 
 const VARIANTS = [
   { key: 'A', weight: 1, body: 'Hi {{ first_name }}, spring sale today. Reply STOP to opt out.' },
   { key: 'B', weight: 1, body: '{{ first_name }}: 20% off, reply YES to claim. STOP to end' },
 ];
+
+/** Deadlines from the work (work-deadline.ts): the test share, then the rest after the A/B wait (4 s). */
+const WAIT = {
+  REPLY_SHARE: deadlineFor({ messages: 50 }),
+  REPLY_REST: deadlineFor({ messages: 150, dlrTimeoutS: 30, plannedMs: 4_000 }),
+  CLICK_SHARE: deadlineFor({ messages: 50 }),
+  CLICK_REST: deadlineFor({ messages: 50, dlrTimeoutS: 30, plannedMs: 4_000 }),
+  SPLIT: deadlineFor({ messages: 120, dlrTimeoutS: 30 }),
+};
 
 describe('A/B winner mode through the API', () => {
   let stack: TestStack | undefined;
@@ -15,7 +25,7 @@ describe('A/B winner mode through the API', () => {
     stack = undefined;
   });
 
-  it('sends the test share, waits, picks the variant with the better reply rate and sends it to the rest', async () => {
+  it('sends the test share, waits, picks the variant with the better reply rate and sends it to the rest', { timeout: testTimeoutFor(WAIT.REPLY_SHARE, WAIT.REPLY_REST) }, async () => {
     stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 } } });
     await stack.seedContacts(200);
     const id = await stack.createCampaign(
@@ -23,7 +33,7 @@ describe('A/B winner mode through the API', () => {
       VARIANTS,
     );
     // The test share is the first batch (recipients 1..50): wait until it is sent, then B's recipients reply.
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + WAIT.REPLY_SHARE;
     let testB: { to_e164: string }[] = [];
     for (;;) {
       const rows = await stack.db.selectFrom('messages').select(['to_e164', 'variant_key', 'status']).where('campaign_id', '=', id).execute();
@@ -38,7 +48,7 @@ describe('A/B winner mode through the API', () => {
     expect(testB.length).toBeGreaterThan(5);
     for (const m of testB.slice(0, Math.ceil(testB.length / 2))) stack.sandbox.sendInbound({ from: m.to_e164, to: '+12015550100', body: 'YES' });
 
-    const campaign = await stack.waitForCampaign(id, 120_000);
+    const campaign = await stack.waitForCampaign(id, WAIT.REPLY_REST);
     expect(campaign.status).toBe('completed');
     const ab = (campaign.stats as unknown as { ab_winner: { winner: string; reason: string; metric: string; test_recipients: number } }).ab_winner;
     expect(ab.metric).toBe('reply_rate');
@@ -51,7 +61,7 @@ describe('A/B winner mode through the API', () => {
     expect((campaign.progress as { abWinner?: { winner: string } }).abWinner?.winner).toBe('B');
   });
 
-  it('by click rate: the variant whose short links were clicked more wins', async () => {
+  it('by click rate: the variant whose short links were clicked more wins', { timeout: testTimeoutFor(WAIT.CLICK_SHARE, WAIT.CLICK_REST) }, async () => {
     stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 } } });
     await stack.seedContacts(100);
     const templates: string[] = [];
@@ -76,7 +86,7 @@ describe('A/B winner mode through the API', () => {
     expect(created.status).toBe(201);
     const id = created.body.id;
     // The test share (recipients 1..50) is sent: open the short links of a third of B's messages, twice each.
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + WAIT.CLICK_SHARE;
     for (;;) {
       const rows = await stack.db.selectFrom('messages').select(['status']).where('campaign_id', '=', id).execute();
       if (rows.length >= 50 && rows.every((r) => r.status !== 'queued' && r.status !== 'submitting')) break;
@@ -94,7 +104,7 @@ describe('A/B winner mode through the API', () => {
     const clicked = linksB.slice(0, Math.ceil(linksB.length / 3));
     for (const { code } of [...clicked, ...clicked]) expect((await fetch(`${stack.api.url}/l/${code}`, { redirect: 'manual' })).status).toBe(302);
 
-    const campaign = await stack.waitForCampaign(id, 120_000);
+    const campaign = await stack.waitForCampaign(id, WAIT.CLICK_REST);
     expect(campaign.status).toBe('completed');
     const ab = (campaign.stats as unknown as { ab_winner: { winner: string; reason: string; metric: string } }).ab_winner;
     expect(ab).toMatchObject({ metric: 'click_rate', winner: 'B' });
@@ -104,11 +114,11 @@ describe('A/B winner mode through the API', () => {
   });
 
   for (const v of loadVectors('ab-split')) {
-    it(`${v.id}: one variant per recipient, one message, stable when the snapshot runs again`, async () => {
+    it(`${v.id}: one variant per recipient, one message, stable when the snapshot runs again`, { timeout: testTimeoutFor(WAIT.SPLIT) }, async () => {
       stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 } } });
       await stack.seedContacts(120);
       const id = await stack.createCampaign({ batch_size: 50, dlr_timeout_seconds: 30, flush_interval_ms: 300 }, VARIANTS);
-      const campaign = await stack.waitForCampaign(id, 60_000);
+      const campaign = await stack.waitForCampaign(id, WAIT.SPLIT);
       const expected = v.expected as { messages_to_contact: number; variant_count: number };
       const sb = stack.sandbox.stats({ includeRecipients: true });
       expect(Object.values(sb.byRecipient).every((n) => n === expected.messages_to_contact)).toBe(true);

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
+import { deadlineFor, testTimeoutFor } from '../helpers/work-deadline.js';
 
 /** Far below Temporal's 10,240-event warning (and 51,200 limit) at any audience size. */
 const MAX_EVENTS_PER_HISTORY = 1_000;
+
+const WAIT = deadlineFor({ messages: 20_000, dlrTimeoutS: 300 });
 
 describe('a large campaign keeps every workflow history bounded', () => {
   let stack: TestStack;
@@ -12,7 +15,7 @@ describe('a large campaign keeps every workflow history bounded', () => {
   });
   afterAll(async () => stack?.close());
 
-  it('20,000 recipients: the campaign continues-as-new and no history exceeds the bound', { timeout: 600_000 }, async () => {
+  it('20,000 recipients: the campaign continues-as-new and no history exceeds the bound', { timeout: testTimeoutFor(WAIT) }, async () => {
     await stack.seedContacts(20_000);
     const id = await stack.createCampaign({
       batch_size: 500,
@@ -21,7 +24,7 @@ describe('a large campaign keeps every workflow history bounded', () => {
       flush_interval_ms: 1_000,
       continue_as_new_after_batches: 10,
     });
-    const campaign = await stack.waitForCampaign(id, 540_000);
+    const campaign = await stack.waitForCampaign(id, WAIT);
     expect(campaign.status).toBe('completed');
     expect(campaign.stats.totals.messages).toBe(20_000);
     expect(campaign.stats.totals.pending).toBe(0);

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack, CampaignBody } from '../helpers/test-stack.js';
+import { deadlineFor, testTimeoutFor } from '../helpers/work-deadline.js';
+
+const WAIT = deadlineFor({ messages: 500, dlrTimeoutS: 60 });
 
 describe('a campaign runs end to end on Temporal, PostgreSQL and the sandbox provider', () => {
   let stack: TestStack;
@@ -9,7 +12,7 @@ describe('a campaign runs end to end on Temporal, PostgreSQL and the sandbox pro
   });
   afterAll(async () => stack?.close());
 
-  it('sends 500 recipients, reaches all-final, and its stats equal what the sandbox recorded', async () => {
+  it('sends 500 recipients, reaches all-final, and its stats equal what the sandbox recorded', { timeout: testTimeoutFor(WAIT) }, async () => {
     await stack.seedContacts(500, (i) => ({ tier: i % 2 === 0 ? 'gold' : 'silver' }));
     const created = await stack.call<{ id: string }>('POST', '/v1/campaigns', {
       name: 'Spring sale',
@@ -23,7 +26,7 @@ describe('a campaign runs end to end on Temporal, PostgreSQL and the sandbox pro
       settings: { batch_size: 100, max_concurrent_batches: 3, dlr_timeout_seconds: 60, flush_interval_ms: 300 },
     });
     expect(created.status).toBe(201);
-    const campaign: CampaignBody = await stack.waitForCampaign(created.body.id, 90_000);
+    const campaign: CampaignBody = await stack.waitForCampaign(created.body.id, WAIT);
     await stack.sandbox.waitForIdle(10_000);
     // Late duplicates may still be on their way through the dispatcher: let it settle.
     await stack.api.dispatcher.sweep();

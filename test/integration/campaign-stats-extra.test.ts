@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
+import { deadlineFor, testTimeoutFor } from '../helpers/work-deadline.js';
+
+/** 30 two-segment messages, then 5 replies through the inbound workflows. */
+const WAIT = { CAMPAIGN: deadlineFor({ messages: 30, segments: 2, dlrTimeoutS: 30 }), REPLIES: deadlineFor({ messages: 5 }) };
 
 interface Counts {
   sent: number;
@@ -18,7 +22,7 @@ describe('campaign stats: opt-outs and estimated cost', () => {
     stack = undefined;
   });
 
-  it('counts attributed STOPs apart from other replies, and prices sent segments by the recipient country', async () => {
+  it('counts attributed STOPs apart from other replies, and prices sent segments by the recipient country', { timeout: testTimeoutFor(WAIT.CAMPAIGN, WAIT.REPLIES) }, async () => {
     stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 } } });
     await stack.seedContacts(30);
     expect((await stack.call('PUT', '/v1/templates/prices/US', { price_per_segment: 0.0079, currency: 'USD' })).status).toBe(200);
@@ -26,7 +30,7 @@ describe('campaign stats: opt-outs and estimated cost', () => {
     const id = await stack.createCampaign({ batch_size: 50, dlr_timeout_seconds: 30, flush_interval_ms: 300 }, [
       { key: 'A', weight: 1, body: `Hi {{ first_name }}, ${'spring sale on every item in store today only, '.repeat(3)}reply STOP to opt out.` },
     ]);
-    const done = await stack.waitForCampaign(id, 60_000);
+    const done = await stack.waitForCampaign(id, WAIT.CAMPAIGN);
     expect(done.status).toBe('completed');
     const sent = await stack.db.selectFrom('messages').select(['to_e164', 'segments']).where('campaign_id', '=', id).where('submitted_at', 'is not', null).execute();
     expect(sent).toHaveLength(30);
@@ -34,7 +38,7 @@ describe('campaign stats: opt-outs and estimated cost', () => {
 
     for (const m of sent.slice(0, 3)) stack.sandbox.sendInbound({ from: m.to_e164, to: '+12015550100', body: 'STOP' });
     for (const m of sent.slice(3, 5)) stack.sandbox.sendInbound({ from: m.to_e164, to: '+12015550100', body: 'Which store?' });
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + WAIT.REPLIES;
     let totals: Counts;
     for (;;) {
       totals = (await stack.call<{ stats: { totals: Counts } }>('GET', `/v1/campaigns/${id}`)).body.stats.totals;

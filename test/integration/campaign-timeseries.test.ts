@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
+import { deadlineFor, testTimeoutFor } from '../helpers/work-deadline.js';
 
 interface Point {
   at: string;
@@ -24,6 +25,9 @@ type Figure = Exclude<keyof Point, 'at'>;
 const FIGURES: Figure[] = ['sent', 'segments', 'delivered', 'suppressed', 'replies', 'opt_outs', 'unique_clicks'];
 const sum = (points: Point[], k: Figure) => points.reduce((a, p) => a + p[k], 0);
 
+/** Deadlines from the work (work-deadline.ts): 80 messages; 100 messages, then 6 replies. */
+const WAIT = { EIGHTY: deadlineFor({ messages: 80, dlrTimeoutS: 30 }), HUNDRED: deadlineFor({ messages: 100, segments: 2, dlrTimeoutS: 30 }), REPLIES: deadlineFor({ messages: 6 }) };
+
 describe('campaign stats time series', () => {
   let stack: TestStack | undefined;
   afterEach(async () => {
@@ -31,11 +35,11 @@ describe('campaign stats time series', () => {
     stack = undefined;
   });
 
-  it('GET /v1/campaigns/{id}/stats/timeseries adds up to the campaign totals per minute and per hour; a bad bucket is a 422', async () => {
+  it('GET /v1/campaigns/{id}/stats/timeseries adds up to the campaign totals per minute and per hour; a bad bucket is a 422', { timeout: testTimeoutFor(WAIT.EIGHTY) }, async () => {
     stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 } } });
     await stack.seedContacts(80);
     const id = await stack.createCampaign({ batch_size: 50, dlr_timeout_seconds: 30, flush_interval_ms: 300 });
-    const campaign = await stack.waitForCampaign(id, 60_000);
+    const campaign = await stack.waitForCampaign(id, WAIT.EIGHTY);
     for (const bucket of ['minute', 'hour']) {
       const res = await stack.call<Series>('GET', `/v1/campaigns/${id}/stats/timeseries?bucket=${bucket}`);
       expect(res.status).toBe(200);
@@ -53,7 +57,7 @@ describe('campaign stats time series', () => {
     expect((await stack.call('GET', '/v1/campaigns/00000000-0000-4000-8000-000000000000/stats/timeseries')).status).toBe(404);
   });
 
-  it('per A/B variant: each variant’s series adds up to its stats, the variants add up to the campaign points, with replies, opt-outs and unique clicks', async () => {
+  it('per A/B variant: each variant’s series adds up to its stats, the variants add up to the campaign points, with replies, opt-outs and unique clicks', { timeout: testTimeoutFor(WAIT.HUNDRED, WAIT.REPLIES) }, async () => {
     stack = await startTestStack({ sandbox: { outcomes: { delivered: 0.8, undelivered: 0.2 } } });
     await stack.seedContacts(100);
     const templates: string[] = [];
@@ -77,7 +81,7 @@ describe('campaign stats time series', () => {
     });
     expect(created.status).toBe(201);
     const id = created.body.id;
-    await stack.waitForCampaign(id, 60_000);
+    await stack.waitForCampaign(id, WAIT.HUNDRED);
 
     // Replies (some STOP) and clicks on both variants, unevenly; B's links clicked twice (unique counts once).
     const sent = await stack.db
@@ -108,7 +112,7 @@ describe('campaign stats time series', () => {
       opt_outs: number;
     }
     let stats: { totals: Counts; variants: Counts[]; composition: { unique_clicks: number } };
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + WAIT.REPLIES;
     for (;;) {
       stats = (await stack.call<{ stats: typeof stats }>('GET', `/v1/campaigns/${id}`)).body.stats;
       if (stats.totals.replies === 6 && stats.totals.opt_outs === 4) break;

@@ -10,6 +10,7 @@ import { CredentialCipher } from '../../src/providers/credential-cipher.js';
 import { startSandboxProvider } from '../../src/providers/sandbox/sandbox-server.js';
 import type { SandboxProvider } from '../../src/providers/sandbox/sandbox-server.js';
 import { createTestDatabase } from '../helpers/test-database.js';
+import { testClock } from '../helpers/test-clock.js';
 import type { Db } from '../../src/db/connection.js';
 
 describe('consent is re-checked at send time', () => {
@@ -20,6 +21,7 @@ describe('consent is re-checked at send time', () => {
   let campaignId: string;
   let contacts: { id: string; phone: string }[];
   let accountId: string;
+  const clock = testClock();
 
   beforeAll(async () => {
     ({ db, drop } = await createTestDatabase());
@@ -35,7 +37,7 @@ describe('consent is re-checked at send time', () => {
     await db.insertInto('contacts').values(contacts.map((c) => ({ id: c.id, account_id: accountId, phone_e164: c.phone, attributes: '{}' }))).execute();
     await db.insertInto('consent_events').values(contacts.map((c) => ({
       account_id: accountId, contact_id: c.id, phone_e164: c.phone, status: 'opted_in' as const, source: 'test',
-      occurred_at: new Date(Date.now() - 3_600_000), proof: '{}', dedupe_key: `in:${c.phone}`,
+      occurred_at: new Date(clock().getTime() - 3_600_000), proof: '{}', dedupe_key: `in:${c.phone}`,
     }))).execute();
     campaignId = randomUUID();
     await db.insertInto('campaigns').values({
@@ -44,7 +46,7 @@ describe('consent is re-checked at send time', () => {
     }).execute();
     await db.insertInto('campaign_variants').values({ campaign_id: campaignId, key: 'A', weight: 1, body: 'Hello' }).execute();
     activities = createBatchActivities({
-      db, providers: createProviderResolver(db, cipher), logger: pino({ level: 'silent' }), publicBaseUrl: 'http://127.0.0.1:9',
+      db, providers: createProviderResolver(db, cipher), logger: pino({ level: 'silent' }), publicBaseUrl: 'http://127.0.0.1:9', now: clock,
     });
   });
   afterAll(async () => {
@@ -63,7 +65,7 @@ describe('consent is re-checked at send time', () => {
     const stopped = contacts.slice(0, 3);
     await db.insertInto('consent_events').values(stopped.map((c) => ({
       account_id: accountId, contact_id: c.id, phone_e164: c.phone, status: 'opted_out' as const, source: 'keyword',
-      occurred_at: new Date(), proof: '{}', dedupe_key: `out:${c.phone}`,
+      occurred_at: clock(), proof: '{}', dedupe_key: `out:${c.phone}`,
     }))).execute();
 
     const sent: Awaited<ReturnType<typeof activities.sendMessages>> = await env.run((i: typeof range) => activities.sendMessages(i), range);

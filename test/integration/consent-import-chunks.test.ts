@@ -11,6 +11,9 @@ import { createAccount } from '../../src/db/account-repository.js';
 import { consentImportErrors, createConsentImport, findConsentImport } from '../../src/db/consent-import-repository.js';
 import type { Db } from '../../src/db/connection.js';
 import { createTestDatabase } from '../helpers/test-database.js';
+import { testClock } from '../helpers/test-clock.js';
+
+const clock = testClock();
 
 let db: Db;
 let drop: () => Promise<void>;
@@ -33,8 +36,8 @@ describe('runConsentImport over several chunks (one written while the next is pa
     await writeFile(path, ['phone,opted_in_at', ...lines].join('\n') + '\n');
     const { account } = await createAccount(db, 'chunks');
     const id = randomUUID();
-    await createConsentImport(db, { id, accountId: account.id, filePath: path, fileName: 'big.csv', fileBytes: 0, defaultCountry: 'US', apiKeyPrefix: 'test' });
-    const activities = createConsentImportActivities({ db, providers: {} as ProviderResolver, logger: pino({ level: 'silent' }), publicBaseUrl: 'http://127.0.0.1' });
+    await createConsentImport(db, { id, accountId: account.id, filePath: path, fileName: 'big.csv', fileBytes: 0, defaultCountry: 'US', apiKeyPrefix: 'test', createdAt: clock() });
+    const activities = createConsentImportActivities({ db, providers: {} as ProviderResolver, logger: pino({ level: 'silent' }), publicBaseUrl: 'http://127.0.0.1', now: clock });
     const heartbeats: { line: number; rowsImported: number; rowsRefused: number }[] = [];
     const env = new MockActivityEnvironment();
     env.on('heartbeat', (d: { line: number; rowsImported: number; rowsRefused: number }) => heartbeats.push(d));
@@ -59,7 +62,7 @@ describe('runConsentImport over several chunks (one written while the next is pa
 
     // A second run of the same file changes nothing.
     const again = randomUUID();
-    await createConsentImport(db, { id: again, accountId: account.id, filePath: path, fileName: 'big.csv', fileBytes: 0, defaultCountry: 'US', apiKeyPrefix: 'test' });
+    await createConsentImport(db, { id: again, accountId: account.id, filePath: path, fileName: 'big.csv', fileBytes: 0, defaultCountry: 'US', apiKeyPrefix: 'test', createdAt: clock() });
     const second = await new MockActivityEnvironment().run((input: { importId: string }) => activities.runConsentImport(input), { importId: again });
     expect(second).toMatchObject({ status: 'completed', rowsImported: 0, rowsUnchanged: total - bad.size, rowsRefused: bad.size });
     const ledgerAfter = await db.selectFrom('consent_events').select((eb) => eb.fn.countAll<string>().as('n')).where('account_id', '=', account.id).executeTakeFirstOrThrow();

@@ -11,6 +11,9 @@ import { createAccount } from '../../src/db/account-repository.js';
 import { createConsentImport, findConsentImport } from '../../src/db/consent-import-repository.js';
 import type { Db } from '../../src/db/connection.js';
 import { createTestDatabase } from '../helpers/test-database.js';
+import { testClock } from '../helpers/test-clock.js';
+
+const clock = testClock();
 
 let db: Db;
 let drop: () => Promise<void>;
@@ -31,8 +34,8 @@ describe('runConsentImport after a worker restart', () => {
     await writeFile(path, ['phone,opted_in_at', ...rows].join('\n') + '\n');
     const { account } = await createAccount(db, 'resume');
     const id = randomUUID();
-    await createConsentImport(db, { id, accountId: account.id, filePath: path, fileName: 'ten.csv', fileBytes: 0, defaultCountry: 'US', apiKeyPrefix: 'test' });
-    const activities = createConsentImportActivities({ db, providers: {} as ProviderResolver, logger: pino({ level: 'silent' }), publicBaseUrl: 'http://127.0.0.1' });
+    await createConsentImport(db, { id, accountId: account.id, filePath: path, fileName: 'ten.csv', fileBytes: 0, defaultCountry: 'US', apiKeyPrefix: 'test', createdAt: clock() });
+    const activities = createConsentImportActivities({ db, providers: {} as ProviderResolver, logger: pino({ level: 'silent' }), publicBaseUrl: 'http://127.0.0.1', now: clock });
 
     // What the killed attempt had committed and heartbeated: lines 2..7 (six rows).
     const checkpoint = { line: 7, linesRead: 7, rowsImported: 6, rowsUnchanged: 0, rowsRefused: 0 };

@@ -5,6 +5,19 @@ import { countWhere, startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
 import { spawnWorkerProcess } from '../helpers/worker-process.js';
 import type { CampaignStats } from '../../src/db/campaign-stats.js';
+import { deadlineFor, pollUntil, testTimeoutFor } from '../helpers/work-deadline.js';
+
+/** Deadlines from the work (work-deadline.ts). */
+const WAIT = {
+  /** The spawned worker's start (a node process loading the workflow bundle), then 300 sends. */
+  FIRST_300: deadlineFor({ messages: 300, plannedMs: 10_000 }),
+  AFTER_KILL: deadlineFor({ messages: 2_000, dlrTimeoutS: 120 }),
+  SLOW_SUBMITS: deadlineFor({ messages: 300, dlrTimeoutS: 60 }),
+  SWEEP_ONLY: deadlineFor({ messages: 200, dlrTimeoutS: 60 }),
+  DLR_TIMEOUT: deadlineFor({ messages: 50, dlrTimeoutS: 3 }),
+  /** The late receipts come 6 s after their message. */
+  LATE: deadlineFor({ messages: 50, plannedMs: 6_000 }),
+};
 
 /** Every recipient the sandbox saw got exactly one message, and our stats match its records. */
 function expectExactlyOncePerRecipient(stack: TestStack, totals: CampaignStats['totals'], recipients: number) {
@@ -24,43 +37,39 @@ describe('delivery promises under faults', () => {
     stack = undefined;
   });
 
-  it('a worker killed with SIGKILL mid-send: a new worker completes the campaign, every recipient got exactly one message', async () => {
+  it('a worker killed with SIGKILL mid-send: a new worker completes the campaign, every recipient got exactly one message', { timeout: testTimeoutFor(WAIT.FIRST_300, WAIT.AFTER_KILL, 20_000) }, async () => {
     stack = await startTestStack({ worker: false, sandbox: { submitLatencyMs: { min: 40, max: 60 }, outcomes: { delivered: 1 } } });
     await stack.seedContacts(2_000);
     const child = spawnWorkerProcess(stack);
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     const id = await stack.createCampaign({ batch_size: 200, max_concurrent_batches: 2, dlr_timeout_seconds: 120, flush_interval_ms: 300 });
-    const deadline = Date.now() + 60_000;
-    while (stack.sandbox.stats().accepted < 300) {
-      if (Date.now() > deadline) throw new Error('the child worker never started sending');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await pollUntil('the child worker sent 300', () => stack!.sandbox.stats().accepted >= 300, WAIT.FIRST_300, 50);
     child.kill('SIGKILL');
     await exited;
     const atKill = stack.sandbox.stats().accepted;
     expect(atKill).toBeLessThan(2_000); // really mid-send
     await stack.startWorker();
-    const campaign = await stack.waitForCampaign(id, 180_000);
+    const campaign = await stack.waitForCampaign(id, WAIT.AFTER_KILL);
     await stack.sandbox.waitForIdle(20_000);
     expect(campaign.status).toBe('completed');
     expectExactlyOncePerRecipient(stack, campaign.stats.totals, 2_000);
     expect(stack.sandbox.stats().accepted).toBe(2_000);
   });
 
-  it('receipts that beat the send response still land (the DLR arrives while the message is being submitted)', async () => {
+  it('receipts that beat the send response still land (the DLR arrives while the message is being submitted)', { timeout: testTimeoutFor(WAIT.SLOW_SUBMITS) }, async () => {
     stack = await startTestStack({
       sandbox: { submitLatencyMs: { min: 150, max: 250 }, dlrDelayMs: { min: 0, max: 10 }, reorderRate: 0.3, duplicateRate: 0.3 },
     });
     await stack.seedContacts(300);
     const id = await stack.createCampaign({ batch_size: 100, max_concurrent_batches: 3, dlr_timeout_seconds: 60, flush_interval_ms: 300 });
-    const campaign = await stack.waitForCampaign(id, 120_000);
+    const campaign = await stack.waitForCampaign(id, WAIT.SLOW_SUBMITS);
     await stack.sandbox.waitForIdle(10_000);
     expect(campaign.status).toBe('completed');
     expectExactlyOncePerRecipient(stack, campaign.stats.totals, 300);
     expect(campaign.stats.totals.unknown).toBe(0);
   });
 
-  it('with the in-memory signal path gone, the log sweeper alone delivers every acknowledged DLR', async () => {
+  it('with the in-memory signal path gone, the log sweeper alone delivers every acknowledged DLR', { timeout: testTimeoutFor(WAIT.SWEEP_ONLY) }, async () => {
     // flushIntervalMs of 10 minutes: the dispatcher never signals from memory, as after an API crash
     // right after its 2xx; only the sweep of webhook_events can deliver.
     stack = await startTestStack({ dispatcher: { flushIntervalMs: 600_000, sweepIntervalMs: 500, sweepMinAgeMs: 200 } });
@@ -82,7 +91,7 @@ describe('delivery promises under faults', () => {
     };
     await stack.seedContacts(200);
     const id = await stack.createCampaign({ batch_size: 100, max_concurrent_batches: 2, dlr_timeout_seconds: 60, flush_interval_ms: 300 });
-    const campaign = await stack.waitForCampaign(id, 120_000);
+    const campaign = await stack.waitForCampaign(id, WAIT.SWEEP_ONLY);
     await stack.sandbox.waitForIdle(10_000);
     expectExactlyOncePerRecipient(stack, campaign.stats.totals, 200);
     expect(campaign.stats.totals.unknown).toBe(0);
@@ -123,11 +132,11 @@ describe('receipts that never come, and come late', () => {
     stack = undefined;
   });
 
-  it('messages without a final DLR become unknown at the DLR timeout without polling timers; a late DLR then upgrades them', async () => {
+  it('messages without a final DLR become unknown at the DLR timeout without polling timers; a late DLR then upgrades them', { timeout: testTimeoutFor(WAIT.DLR_TIMEOUT, WAIT.LATE) }, async () => {
     stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 }, lateRate: 1, lateDelayMs: 6_000, dlrDelayMs: { min: 0, max: 50 } } });
     await stack.seedContacts(50);
     const id = await stack.createCampaign({ batch_size: 50, max_concurrent_batches: 1, dlr_timeout_seconds: 3, flush_interval_ms: 200 });
-    const campaign = await stack.waitForCampaign(id, 60_000);
+    const campaign = await stack.waitForCampaign(id, WAIT.DLR_TIMEOUT);
     expect(campaign.stats.totals.unknown).toBe(50);
     expect(campaign.stats.totals.reasons.dlr_timeout).toBe(50);
 
@@ -137,8 +146,8 @@ describe('receipts that never come, and come late', () => {
     expect(timers).toBeLessThan(8);
 
     // The late receipts reach closed batches and are applied with the same machine: unknown → delivered.
-    await stack.sandbox.waitForIdle(20_000);
-    const deadline = Date.now() + 20_000;
+    await stack.sandbox.waitForIdle(WAIT.LATE);
+    const deadline = Date.now() + WAIT.LATE;
     let delivered = 0;
     while (delivered < 50 && Date.now() < deadline) {
       await stack.api.dispatcher.sweep();

@@ -7,10 +7,12 @@ import { createDb } from '../../src/db/connection.js';
 import type { Db } from '../../src/db/connection.js';
 import { claimUnderFrequencyCap } from '../../src/db/frequency-cap-repository.js';
 import { createTestDatabase } from '../helpers/test-database.js';
+import { testClock } from '../helpers/test-clock.js';
 
 /**
  * The claim under frequency caps, straight against PostgreSQL: several claims fired at once from
- * separate connections (as separate workers would) over the same contacts.
+ * separate connections (as separate workers would) over the same contacts. Every claim passes the
+ * instant of the test's clock, as the send activity passes its business clock.
  */
 describe('claim under the frequency cap (PostgreSQL, concurrent connections)', () => {
   let db: Db;
@@ -18,6 +20,7 @@ describe('claim under the frequency cap (PostgreSQL, concurrent connections)', (
   let drop: () => Promise<void>;
   let accountId: string;
   const contacts = Array.from({ length: 150 }, () => randomUUID());
+  const clock = testClock();
 
   beforeAll(async () => {
     ({ db, url, drop } = await createTestDatabase());
@@ -101,7 +104,7 @@ describe('claim under the frequency cap (PostgreSQL, concurrent connections)', (
         campaigns.map(async (c, w) => {
           const out = { claimed: [] as string[], capped: [] as string[] };
           for (let i = 0; i < c.messageIds.length; i += 50) {
-            const r = await claimUnderFrequencyCap(workers[w]!, c.id, c.messageIds.slice(i, i + 50));
+            const r = await claimUnderFrequencyCap(workers[w]!, c.id, c.messageIds.slice(i, i + 50), clock());
             out.claimed.push(...r.claimed);
             out.capped.push(...r.capped);
           }
@@ -146,7 +149,7 @@ describe('claim under the frequency cap (PostgreSQL, concurrent connections)', (
 
     // One earlier send to a, b, c; the one to c was rejected at submit (never left): it does not count.
     const earlier = await campaignWithMessages({ of: [a, b, c] });
-    await claimUnderFrequencyCap(db, earlier.id, earlier.messageIds);
+    await claimUnderFrequencyCap(db, earlier.id, earlier.messageIds, clock());
     await db
       .updateTable('messages')
       .set({ status: 'rejected' })
@@ -155,20 +158,20 @@ describe('claim under the frequency cap (PostgreSQL, concurrent connections)', (
       .execute();
     // A transactional campaign is not capped, and its messages do not count.
     const tx = await campaignWithMessages({ purpose: 'transactional', of: [a, b, c, d] });
-    expect((await claimUnderFrequencyCap(db, tx.id, tx.messageIds)).claimed).toHaveLength(4);
+    expect((await claimUnderFrequencyCap(db, tx.id, tx.messageIds, clock())).claimed).toHaveLength(4);
     // Its own cap of 1 stops a and b (1 marketing message each), lets c and d through.
     const own = await campaignWithMessages({
       settings: { frequency_cap: { max_messages: 1, period_seconds: 3_600 } },
       of: [a, b, c, d],
     });
-    const r1 = await claimUnderFrequencyCap(db, own.id, own.messageIds);
+    const r1 = await claimUnderFrequencyCap(db, own.id, own.messageIds, clock());
     expect(new Set(r1.claimed)).toEqual(new Set(await idsOf(own.id, [c, d])));
     // Now a and b have 1, c and d have 1: the account cap of 2 allows one more each...
     const second = await campaignWithMessages({ of: [a, b, c, d] });
-    expect((await claimUnderFrequencyCap(db, second.id, second.messageIds)).claimed).toHaveLength(4);
+    expect((await claimUnderFrequencyCap(db, second.id, second.messageIds, clock())).claimed).toHaveLength(4);
     // ...and then none: a and b have 2 (earlier + second), c and d 2 (own + second).
     const third = await campaignWithMessages({ of: [a, b, c, d] });
-    const r3 = await claimUnderFrequencyCap(db, third.id, third.messageIds);
+    const r3 = await claimUnderFrequencyCap(db, third.id, third.messageIds, clock());
     expect(r3.claimed).toEqual([]);
     expect(r3.capped).toHaveLength(4);
     // Opting out of the account cap sends anyway...
@@ -176,21 +179,42 @@ describe('claim under the frequency cap (PostgreSQL, concurrent connections)', (
       settings: { ignore_account_frequency_cap: true },
       of: [a, b, c, d],
     });
-    expect((await claimUnderFrequencyCap(db, optOut.id, optOut.messageIds)).claimed).toHaveLength(4);
+    expect((await claimUnderFrequencyCap(db, optOut.id, optOut.messageIds, clock())).claimed).toHaveLength(4);
     // ...and those messages count for the others: under a cap of 3 everyone is already at 3.
     await patchAccountSettings(db, accountId, { frequency_cap: { max_messages: 3, period_seconds: 3_600 } });
     const fourth = await campaignWithMessages({ of: [a, b, c, d] });
-    expect((await claimUnderFrequencyCap(db, fourth.id, fourth.messageIds)).capped).toHaveLength(4);
+    expect((await claimUnderFrequencyCap(db, fourth.id, fourth.messageIds, clock())).capped).toHaveLength(4);
     // Removing the account cap lifts the limit.
     await patchAccountSettings(db, accountId, { frequency_cap: null });
     const uncapped = await campaignWithMessages({ of: [a, b, c, d] });
-    expect((await claimUnderFrequencyCap(db, uncapped.id, uncapped.messageIds)).claimed).toHaveLength(4);
+    expect((await claimUnderFrequencyCap(db, uncapped.id, uncapped.messageIds, clock())).claimed).toHaveLength(4);
     const settings = await db
       .selectFrom('accounts')
       .select('settings')
       .where('id', '=', accountId)
       .executeTakeFirstOrThrow();
     expect(settings.settings['frequency_cap']).toBeUndefined();
+  });
+
+  it("periods end at the caller's instant, which also stamps the claim: an injected clock moves the window", async () => {
+    const [early, late] = [randomUUID(), randomUUID()];
+    await db
+      .insertInto('contacts')
+      .values([early, late].map((id, i) => ({ id, account_id: accountId, phone_e164: `+1202${String(4_000_000 + i)}`, attributes: '{}' })))
+      .execute();
+    await patchAccountSettings(db, accountId, { frequency_cap: { max_messages: 1, period_seconds: 3_600 } });
+    const at = (iso: string) => new Date(iso);
+    const first = await campaignWithMessages({ of: [early, late] });
+    expect((await claimUnderFrequencyCap(db, first.id, first.messageIds, at('2026-06-16T10:00:00Z'))).claimed).toHaveLength(2);
+    const stamped = await db.selectFrom('messages').select('submitting_at').where('campaign_id', '=', first.id).execute();
+    expect(stamped.map((m) => m.submitting_at?.toISOString())).toEqual(['2026-06-16T10:00:00.000Z', '2026-06-16T10:00:00.000Z']);
+    // 59 minutes later by the caller's clock: still inside the hour, whatever the database's clock says.
+    const within = await campaignWithMessages({ of: [early, late] });
+    expect((await claimUnderFrequencyCap(db, within.id, within.messageIds, at('2026-06-16T10:59:00Z'))).capped).toHaveLength(2);
+    // 61 minutes later: the first claims have left the period.
+    const after = await campaignWithMessages({ of: [early, late] });
+    expect((await claimUnderFrequencyCap(db, after.id, after.messageIds, at('2026-06-16T11:01:00Z'))).claimed).toHaveLength(2);
+    await patchAccountSettings(db, accountId, { frequency_cap: null });
   });
 
   async function idsOf(campaignId: string, of: string[]): Promise<string[]> {

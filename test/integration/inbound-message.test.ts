@@ -3,17 +3,15 @@ import { insertInboundMessage } from '../../src/db/inbound-message-repository.js
 import { formatSandboxSignatureHeader, SANDBOX_SIGNATURE_HEADER } from '../../src/providers/sandbox/sandbox-signature.js';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
+import { deadlineFor, pollUntil, testTimeoutFor } from '../helpers/work-deadline.js';
 
 const OUR_NUMBER = '+12015550100';
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** One MO through its workflow (a multi-part one waits the stack's 3 s concat wait). */
+const ONE_MO = deadlineFor({ messages: 1, plannedMs: 3_000 });
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = ONE_MO): Promise<T> {
+  return pollUntil(what, fn, timeoutMs);
 }
 
 let stack: TestStack;
@@ -159,10 +157,10 @@ describe('inboundMessage workflow, through real sandbox webhooks', () => {
     expect(await workflowResult(head.workflow_id!)).toMatchObject({ classification: 'NONE', parts: 2, complete: false, autoReplySent: false });
   });
 
-  it('a custom reply becomes a user event attributed to the last campaign message to that number', async () => {
+  it('a custom reply becomes a user event attributed to the last campaign message to that number', { timeout: testTimeoutFor(deadlineFor({ messages: 2, dlrTimeoutS: 30 }), ONE_MO) }, async () => {
     const [contactId] = await stack.seedContacts(2);
     const campaignId = await stack.createCampaign({ batch_size: 50, max_concurrent_batches: 1, dlr_timeout_seconds: 30, flush_interval_ms: 300 });
-    await stack.waitForCampaign(campaignId, 60_000);
+    await stack.waitForCampaign(campaignId, deadlineFor({ messages: 2, dlrTimeoutS: 30 }));
     const sent = await stack.db.selectFrom('messages').select(['id', 'to_e164']).where('campaign_id', '=', campaignId).where('contact_id', '=', contactId!).executeTakeFirstOrThrow();
     const row = await mo(sent.to_e164, 'What time does the store open?');
     expect(row.attributed_message_id).toBe(sent.id);

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
+import { deadlineFor, testTimeoutFor } from '../helpers/work-deadline.js';
 
 interface Composition {
   segments_rendered: number;
@@ -11,6 +12,8 @@ interface Composition {
   click_through_rate: number | null;
 }
 
+const WAIT = deadlineFor({ messages: 12, segments: 2, dlrTimeoutS: 30 });
+
 describe('a campaign composes from a template: missing fields and DLT mismatches are suppressed, links are tracked', () => {
   let stack: TestStack;
   beforeAll(async () => {
@@ -18,7 +21,7 @@ describe('a campaign composes from a template: missing fields and DLT mismatches
   });
   afterAll(async () => stack?.close());
 
-  it('suppresses exactly those recipients with their reason, sends the rest with short links, counts clicks once per message', async () => {
+  it('suppresses exactly those recipients with their reason, sends the rest with short links, counts clicks once per message', { timeout: testTimeoutFor(WAIT) }, async () => {
     // i % 4 == 0: no `order` (missing_field); i % 4 == 1: a city longer than the DLT variable limit.
     await stack.seedContacts(12, (i): Record<string, string> =>
       i % 4 === 0 ? { city: 'Pune' } : { order: `A${i}`, city: i % 4 === 1 ? 'Thiruvananthapuram Cantonment East Ward 12' : 'Pune' },
@@ -48,7 +51,7 @@ describe('a campaign composes from a template: missing fields and DLT mismatches
       settings: { batch_size: 50, dlr_timeout_seconds: 30, flush_interval_ms: 300 },
     });
     expect(created.status).toBe(201);
-    const campaign = await stack.waitForCampaign(created.body.id, 90_000);
+    const campaign = await stack.waitForCampaign(created.body.id, WAIT);
     expect(campaign.status).toBe('completed');
 
     const messages = await stack.db

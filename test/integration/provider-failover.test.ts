@@ -7,12 +7,18 @@ import { startTelnyxFake } from '../helpers/fakes/telnyx-fake.js';
 import { startTwilioFake } from '../helpers/fakes/twilio-fake.js';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
+import { US_BUSINESS_HOURS } from '../helpers/test-clock.js';
+import { deadlineFor, testTimeoutFor } from '../helpers/work-deadline.js';
+
+/** Six messages; the failover case retries the first sends (a 503 each) before the fallback carries them. */
+const WAIT = deadlineFor({ messages: 12, dlrTimeoutS: 30 });
 
 describe('routing by destination country and failover to a fallback connection', () => {
   let stack: TestStack;
   const fakes: FakeProvider[] = [];
   beforeAll(async () => {
-    stack = await startTestStack();
+    // Routes send to US numbers through real providers' adapters: pinned where they may be sent to.
+    stack = await startTestStack({ clock: US_BUSINESS_HOURS });
     await stack.seedContacts(6);
     // Routes match on the destination's country, which needs valid numbers (the seeded +1 202 1xx
     // numbers have no country: NANP exchanges cannot start with 1). +1 201 555 02xx are valid US.
@@ -35,12 +41,12 @@ describe('routing by destination country and failover to a fallback connection',
   };
   const runCampaign = async () => {
     const id = await stack.createCampaign({ batch_size: 50, max_concurrent_batches: 1, dlr_timeout_seconds: 30, flush_interval_ms: 200 });
-    const campaign = await stack.waitForCampaign(id, 90_000);
+    const campaign = await stack.waitForCampaign(id, WAIT);
     const rows = await stack.db.selectFrom('messages').select(['status', 'connection_id']).where('campaign_id', '=', id).execute();
     return { campaign, rows };
   };
 
-  it('a campaign route for US sends through that connection, not the campaign default', async () => {
+  it('a campaign route for US sends through that connection, not the campaign default', { timeout: testTimeoutFor(WAIT) }, async () => {
     const plivo = await startPlivoFake();
     const plivoId = await connect(plivo);
     await insertConnectionRoute(stack.db, { accountId: stack.accountId, campaignId: null, country: 'US', connectionId: plivoId, fallbackConnectionId: null });
@@ -53,7 +59,7 @@ describe('routing by destination country and failover to a fallback connection',
     expect(rows.every((r) => r.connection_id === plivoId && r.status === 'delivered')).toBe(true);
   });
 
-  it('a primary that answers 503 is down after three sends; the fallback carries every message, none twice', async () => {
+  it('a primary that answers 503 is down after three sends; the fallback carries every message, none twice', { timeout: testTimeoutFor(WAIT) }, async () => {
     const twilio = await startTwilioFake({ failSendsWith: 503 });
     const telnyx = await startTelnyxFake();
     const primary = await connect(twilio);

@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { numbersInAreaCode, seedLocatedContacts } from '../helpers/seed-located-contacts.js';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { CampaignBody, TestStack } from '../helpers/test-stack.js';
+import { deadlineFor, testTimeoutFor } from '../helpers/work-deadline.js';
+
+/** A pool campaign: under 30 recipients, every sender at 50 MPS or more. */
+const WAIT = deadlineFor({ messages: 30, mps: 50, dlrTimeoutS: 30 });
 
 describe('a campaign through a sender pool', () => {
   let stack: TestStack;
@@ -25,14 +29,14 @@ describe('a campaign through a sender pool', () => {
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toMatchObject({ sender: null, sender_pool_id: poolId });
-    const done = await stack.waitForCampaign(res.body.id, 90_000);
+    const done = await stack.waitForCampaign(res.body.id, WAIT);
     await stack.sandbox.waitForIdle(10_000);
     return done;
   };
   /** What the provider received, per recipient number: the `from` of each message, oldest first. */
   const receivedFrom = (to: string) => stack.sandbox.messages({ to }).map((m) => m.from);
 
-  it('gives each recipient a sender of its country, suppresses who no sender serves, and keeps senders sticky', async () => {
+  it('gives each recipient a sender of its country, suppresses who no sender serves, and keeps senders sticky', { timeout: testTimeoutFor(WAIT, WAIT) }, async () => {
     // MPS set high so the test does not wait on pacing; the default would be 1 per long code, 0.1 alphanumeric.
     const us = await sender({ type: 'long_code', address: '+12015550100', mps: 50 });
     const ca = await sender({ type: 'long_code', address: '+14165550100', mps: 50 });
@@ -46,7 +50,7 @@ describe('a campaign through a sender pool', () => {
       GB: Array.from({ length: 4 }, (_, i) => `+4474001234${String(10 + i)}`),
       FR: Array.from({ length: 3 }, (_, i) => `+3361234560${i}`),
     };
-    for (const [country, numbers] of Object.entries(phones)) await seedLocatedContacts(stack.db, stack.accountId, numbers, { country });
+    for (const [country, numbers] of Object.entries(phones)) await seedLocatedContacts(stack, numbers, { country });
 
     const first = await runCampaign(pool.body.id, 'first');
     expect(first.status).toBe('completed');
@@ -75,7 +79,7 @@ describe('a campaign through a sender pool', () => {
     const patched = await stack.call('PATCH', `/v1/sender-pools/${pool.body.id}`, { add_sender_ids: [shortCode, ca2] });
     expect(patched.status).toBe(200);
     const [newcomer] = numbersInAreaCode('201', 1, 500);
-    await seedLocatedContacts(stack.db, stack.accountId, [newcomer!], { country: 'US' });
+    await seedLocatedContacts(stack, [newcomer!], { country: 'US' });
 
     const second = await runCampaign(pool.body.id, 'second');
     expect(second.status).toBe('completed');
@@ -87,7 +91,7 @@ describe('a campaign through a sender pool', () => {
     expect(stack.sandbox.stats().duplicateSubmits).toBe(0);
   });
 
-  it('a single-sender campaign obeys the same carrier rule: a registered alphanumeric sender never reaches US/CA numbers', async () => {
+  it('a single-sender campaign obeys the same carrier rule: a registered alphanumeric sender never reaches US/CA numbers', { timeout: testTimeoutFor(WAIT) }, async () => {
     await sender({ type: 'alphanumeric', address: 'SHOPCO', country: 'GB', mps: 50 });
     const res = await stack.call<{ id: string }>('POST', '/v1/campaigns', {
       name: 'alpha single',
@@ -97,7 +101,7 @@ describe('a campaign through a sender pool', () => {
       settings: { batch_size: 50, dlr_timeout_seconds: 30, flush_interval_ms: 300 },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    const done = await stack.waitForCampaign(res.body.id, 90_000);
+    const done = await stack.waitForCampaign(res.body.id, WAIT);
     await stack.sandbox.waitForIdle(10_000);
     expect(done.status).toBe('completed');
     const rows = await stack.db.selectFrom('messages').select(['to_e164', 'status', 'status_reason', 'error_text']).where('campaign_id', '=', res.body.id).execute();

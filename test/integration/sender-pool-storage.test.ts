@@ -9,6 +9,7 @@ import type { Db } from '../../src/db/connection.js';
 import { claimStickySenders, insertSenderPool, stickySenders } from '../../src/db/sender-pool-repository.js';
 import { insertSender } from '../../src/db/sender-repository.js';
 import { createTestDatabase } from '../helpers/test-database.js';
+import { testClock } from '../helpers/test-clock.js';
 
 describe('sender pools in PostgreSQL', () => {
   let db: Db;
@@ -79,7 +80,7 @@ describe('sender pools in PostgreSQL', () => {
       .insertInto('campaign_recipients')
       .values(phones.map((c, i) => ({ campaign_id: campaignId, seq: i + 1, contact_id: c.id, phone_e164: c.phone_e164, variant_key: 'A' })))
       .execute();
-    const activities = createCampaignActivities({ db, providers: undefined as never, logger: pino({ level: 'silent' }), publicBaseUrl: 'http://127.0.0.1:9' });
+    const activities = createCampaignActivities({ db, providers: undefined as never, logger: pino({ level: 'silent' }), publicBaseUrl: 'http://127.0.0.1:9', now: testClock() });
     expect(await activities.suppressUnstarted({ campaignId, fromSeq: 1, reason: 'canceled' })).toBe(3);
     const rows = await db.selectFrom('messages').select(['sender', 'status', 'status_reason']).where('campaign_id', '=', campaignId).execute();
     expect(rows).toEqual(Array.from({ length: 3 }, () => ({ sender: '', status: 'suppressed', status_reason: 'canceled' })));

@@ -6,8 +6,16 @@ import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
 import { spawnWorkerProcess, stopWorkerProcess } from '../helpers/worker-process.js';
 import { numbersInAreaCode, seedLocatedContacts } from '../helpers/seed-located-contacts.js';
+import { deadlineFor, testTimeoutFor } from '../helpers/work-deadline.js';
 
 const SENDER = '+12015550100';
+
+/** Deadlines from the work (work-deadline.ts): every test paces on a registered sender's MPS. */
+const WAIT = {
+  TWO_WORKERS: deadlineFor({ messages: 200, mps: 20, dlrTimeoutS: 30, plannedMs: 10_000 }),
+  UCS2: deadlineFor({ messages: 400, segments: 2, mps: 100, dlrTimeoutS: 30 }),
+  TWO_SENDERS: deadlineFor({ messages: 30, mps: 3, dlrTimeoutS: 30 }),
+};
 
 /** Registers a sender (default: the campaign's) with its MPS (segments per second). */
 async function registerSender(stack: TestStack, mps: number, address = SENDER): Promise<void> {
@@ -27,15 +35,15 @@ describe('sender throttle across workers (MPS counted in segments, reserved in P
     stack = undefined;
   });
 
-  it('two worker processes together never put more than the MPS in any one-second window of the provider’s receive times', async () => {
+  it('two worker processes together never put more than the MPS in any one-second window of the provider’s receive times', { timeout: testTimeoutFor(WAIT.TWO_WORKERS) }, async () => {
     const mps = 20;
     stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 } } });
     child = spawnWorkerProcess(stack); // a second worker process on the same task queue
     await registerSender(stack, mps);
     const numbers = numbersInAreaCode('212', 200);
-    await seedLocatedContacts(stack.db, stack.accountId, numbers, { timeZone: 'Europe/London', country: 'GB' });
+    await seedLocatedContacts(stack, numbers, { timeZone: 'Europe/London', country: 'GB' });
     const id = await stack.createCampaign({ batch_size: 50, max_concurrent_batches: 4, dlr_timeout_seconds: 30, flush_interval_ms: 300, quiet_hours_window: '00:00-24:00' });
-    const campaign = await stack.waitForCampaign(id, 120_000);
+    const campaign = await stack.waitForCampaign(id, WAIT.TWO_WORKERS);
     expect(campaign.status).toBe('completed');
 
     const sandbox = stack.sandbox.stats();
@@ -50,16 +58,16 @@ describe('sender throttle across workers (MPS counted in segments, reserved in P
     expect(achieved).toBeGreaterThanOrEqual(0.5 * mps);
   });
 
-  it('a two-segment (UCS-2) message costs two tokens', async () => {
+  it('a two-segment (UCS-2) message costs two tokens', { timeout: testTimeoutFor(WAIT.UCS2) }, async () => {
     const mps = 100;
     stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 } } });
     await registerSender(stack, mps);
     const numbers = numbersInAreaCode('212', 400);
-    await seedLocatedContacts(stack.db, stack.accountId, numbers, { timeZone: 'Europe/London', country: 'GB' });
+    await seedLocatedContacts(stack, numbers, { timeZone: 'Europe/London', country: 'GB' });
     // 80 UCS-2 characters: two segments of 67
     const body = 'Привет! '.repeat(10);
     const id = await stack.createCampaign({ batch_size: 50, max_concurrent_batches: 4, dlr_timeout_seconds: 30, flush_interval_ms: 300, quiet_hours_window: '00:00-24:00' }, [{ key: 'A', weight: 1, body: `${body} STOP` }]);
-    const campaign = await stack.waitForCampaign(id, 120_000);
+    const campaign = await stack.waitForCampaign(id, WAIT.UCS2);
     expect(campaign.status).toBe('completed');
     const perSender = stack.sandbox.stats().bySender[SENDER]!;
     expect(perSender.segments).toBe(800);
@@ -69,7 +77,7 @@ describe('sender throttle across workers (MPS counted in segments, reserved in P
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(7_500);
   });
 
-  it('each message is paced on its own sender: two senders of one campaign each stay within their own MPS', async () => {
+  it('each message is paced on its own sender: two senders of one campaign each stay within their own MPS', { timeout: testTimeoutFor(WAIT.TWO_SENDERS) }, async () => {
     const fast = { address: SENDER, mps: 20 };
     const slow = { address: '+12015550199', mps: 3 };
     stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 } } });
@@ -84,9 +92,9 @@ describe('sender throttle across workers (MPS counted in segments, reserved in P
       END $$`.execute(stack.db);
     await sql`CREATE TRIGGER test_alternate_sender BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION test_alternate_sender()`.execute(stack.db);
     const numbers = numbersInAreaCode('212', 60);
-    await seedLocatedContacts(stack.db, stack.accountId, numbers, { timeZone: 'Europe/London', country: 'GB' });
+    await seedLocatedContacts(stack, numbers, { timeZone: 'Europe/London', country: 'GB' });
     const id = await stack.createCampaign({ batch_size: 20, max_concurrent_batches: 3, dlr_timeout_seconds: 30, flush_interval_ms: 300, quiet_hours_window: '00:00-24:00' });
-    const campaign = await stack.waitForCampaign(id, 120_000);
+    const campaign = await stack.waitForCampaign(id, WAIT.TWO_SENDERS);
     expect(campaign.status).toBe('completed');
 
     const bySender = stack.sandbox.stats().bySender;

@@ -13,16 +13,27 @@ import type { SmscSimulator } from '../../src/providers/smpp/smsc-simulator.js';
 import { createSmsflowWorker } from '../../src/worker/create-worker.js';
 import { countWhere, startTestStack } from '../helpers/test-stack.js';
 import type { CampaignBody, TestStack } from '../helpers/test-stack.js';
+import { US_BUSINESS_HOURS } from '../helpers/test-clock.js';
+import { deadlineFor, pollUntil, testTimeoutFor } from '../helpers/work-deadline.js';
 
 const LONG_BODY = 'Hi {{ first_name }}, ' + 'this spring offer runs all week long at every store near you. '.repeat(4) + 'Reply STOP to opt out.';
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** One MO, receipt or bind through the stack. */
+const ONE = deadlineFor({ messages: 1 });
+
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = ONE): Promise<void> {
+  await pollUntil(what, check, timeoutMs);
 }
+
+/**
+ * Deadlines from the work (work-deadline.ts): 120 two-part messages, three throttled submits retried,
+ * a dropped bind re-bound (a second or so), then the receipts.
+ */
+const WAIT = {
+  FIRST_SUBMITS: deadlineFor({ messages: 30, segments: 2, plannedMs: 5_000 }),
+  CAMPAIGN: deadlineFor({ messages: 120, segments: 2, dlrTimeoutS: 60, plannedMs: 5_000 }),
+  RECEIPTS: deadlineFor({ messages: 120, segments: 2 }),
+};
 
 describe('SMPP 3.4 against the local SMSC simulator over TCP', () => {
   let stack: TestStack;
@@ -31,7 +42,9 @@ describe('SMPP 3.4 against the local SMSC simulator over TCP', () => {
   let connectionId: string;
 
   beforeAll(async () => {
-    stack = await startTestStack({ worker: false });
+    // The SMPP adapter is a real provider's (quiet hours always apply) and the recipients are US numbers:
+    // the clock is pinned where they may be sent to.
+    stack = await startTestStack({ worker: false, clock: US_BUSINESS_HOURS });
     smsc = await startSmscSimulator({ systemId: 'smsflow', password: 'secret1', submitIdFormat: 'hex', receiptIdFormat: 'decimal', duplicateReceipts: true, reorderReceipts: true, receiptDelayMs: 50 });
     const created = await stack.call<{ id: string }>('POST', '/v1/connections', {
       provider: 'smpp',
@@ -42,13 +55,13 @@ describe('SMPP 3.4 against the local SMSC simulator over TCP', () => {
     expect(created.status).toBe(201);
     connectionId = created.body.id;
     const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-    pool = new SmppSessionPool({ db: stack.db, sink: stack.api.dispatcher, logger });
+    pool = new SmppSessionPool({ db: stack.db, now: stack.clock, sink: stack.api.dispatcher, logger });
     const worker = await createSmsflowWorker({
       connection: stack.env.nativeConnection,
       namespace: 'default',
       taskQueue: stack.taskQueue,
       workflowBundlePath: inject('workflowBundlePath'),
-      deps: { db: stack.db, providers: createProviderResolver(stack.db, new CredentialCipher(stack.credentialsKey), 1_000, { smpp: pool }), logger, publicBaseUrl: stack.api.publicBaseUrl },
+      deps: { db: stack.db, providers: createProviderResolver(stack.db, new CredentialCipher(stack.credentialsKey), 1_000, { smpp: pool }), logger, publicBaseUrl: stack.api.publicBaseUrl, now: stack.clock },
     });
     void worker.run();
     afterAll(async () => {
@@ -73,14 +86,14 @@ describe('SMPP 3.4 against the local SMSC simulator over TCP', () => {
   });
 
   it('a refused bind is auth_failed for sends, not a message failure', async () => {
-    const bad = new SmppSessionPool({ db: stack.db, sink: stack.api.dispatcher, logger: pino({ level: 'silent' }) });
+    const bad = new SmppSessionPool({ db: stack.db, now: stack.clock, sink: stack.api.dispatcher, logger: pino({ level: 'silent' }) });
     const adapter = createSmppAdapter({ id: connectionId, provider: 'smpp', config: { host: '127.0.0.1', port: smsc.port, systemId: 'smsflow', bindTimeoutMs: 2_000 }, credentials: { password: 'nope' } }, { smpp: bad });
     const res = await adapter.send({ messageId: randomUUID(), from: '+12015550100', to: '+12025550123', body: 'hi', dlrUrl: '' });
     expect(res).toMatchObject({ outcome: 'auth_failed', errorText: 'bind_transceiver refused: ESME_RINVPASWD' });
     await bad.closeAll();
   });
 
-  it('a campaign sends long messages as concatenated parts; per-part receipts with hex/decimal ids roll up; throttling backs off; a dropped bind reconnects without double sends', async () => {
+  it('a campaign sends long messages as concatenated parts; per-part receipts with hex/decimal ids roll up; throttling backs off; a dropped bind reconnects without double sends', { timeout: testTimeoutFor(WAIT.FIRST_SUBMITS, WAIT.CAMPAIGN, WAIT.RECEIPTS, WAIT.RECEIPTS) }, async () => {
     await stack.seedContacts(120);
     smsc.throttleNext(3);
     const created = await stack.call<{ id: string }>('POST', '/v1/campaigns', {
@@ -91,15 +104,15 @@ describe('SMPP 3.4 against the local SMSC simulator over TCP', () => {
       settings: { batch_size: 50, max_concurrent_batches: 2, dlr_timeout_seconds: 60, flush_interval_ms: 200 },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    await until('first submits', () => smsc.submits.length > 60);
+    await until('first submits', () => smsc.submits.length > 60, WAIT.FIRST_SUBMITS);
     smsc.dropConnections();
-    let campaign: CampaignBody = await stack.waitForCampaign(created.body.id, 90_000);
+    let campaign: CampaignBody = await stack.waitForCampaign(created.body.id, WAIT.CAMPAIGN);
     await stack.api.dispatcher.sweep();
     // Receipts still on their way when the batch closed are applied directly; wait for them.
     await until('no message pending', async () => {
       campaign = (await stack.call<CampaignBody>('GET', `/v1/campaigns/${created.body.id}`)).body;
       return campaign.stats.totals.pending === 0;
-    });
+    }, WAIT.RECEIPTS);
 
     expect(campaign.status).toBe('completed');
     expect(smsc.stats.throttled).toBe(3);
@@ -125,7 +138,7 @@ describe('SMPP 3.4 against the local SMSC simulator over TCP', () => {
     // deduplicated) and correlated — except those of parts whose submit_sm_resp the drop swallowed.
     // (The simulator receipts a multi-part message once all its parts are in.)
     const receipted = [...parts.keys()].filter((k) => fullySent.has(k.split(':')[0])).length;
-    await until(`every receipt logged (${receipted} parts)`, async () => (await countWhere(stack.db, 'webhook_events', "kind = 'dlr'")) === receipted);
+    await until(`every receipt logged (${receipted} parts)`, async () => (await countWhere(stack.db, 'webhook_events', "kind = 'dlr'")) === receipted, WAIT.RECEIPTS);
     const unmatched = await countWhere(stack.db, 'webhook_events', "kind = 'dlr' AND message_id IS NULL");
     expect(unmatched).toBeLessThanOrEqual(unknown * 2);
     if (unknown === 0) expect(unmatched).toBe(0);

@@ -1,10 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
+import { deadlineFor, pollUntil, testTimeoutFor } from '../helpers/work-deadline.js';
 
-/** Current marketing consent and its source, once the MO's workflow has recorded it (polled up to 20 s). */
+/** One MO through its workflow. */
+const ONE_MO = deadlineFor({ messages: 1 });
+
+/** Deadlines from the work (work-deadline.ts). */
+const WAIT = {
+  FOUR_HUNDRED: deadlineFor({ messages: 400, dlrTimeoutS: 60 }),
+  /** Six messages on a 1 MPS sender. */
+  SLOW_SENDER: deadlineFor({ messages: 6, mps: 1, dlrTimeoutS: 30 }),
+  TEN: deadlineFor({ messages: 10, dlrTimeoutS: 60 }),
+};
+
+/** Current marketing consent and its source, once the MO's workflow has recorded it (polled up to one MO's deadline). */
 async function consentOf(stack: TestStack, phone: string, expected: string) {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + ONE_MO;
   for (;;) {
     const row = await currentOf(stack, phone);
     if (row?.status === expected || Date.now() > deadline) return row;
@@ -30,15 +42,11 @@ describe('replies and provider opt-outs reach the consent ledger', () => {
     stack = undefined;
   });
 
-  it('STOP arriving while a campaign is sending: no further message to that number; START resubscribes', async () => {
+  it('STOP arriving while a campaign is sending: no further message to that number; START resubscribes', { timeout: testTimeoutFor(WAIT.FOUR_HUNDRED, ONE_MO, ONE_MO) }, async () => {
     stack = await startTestStack({ sandbox: { submitLatencyMs: { min: 20, max: 30 }, outcomes: { delivered: 1 } } });
     await stack.seedContacts(400);
     const id = await stack.createCampaign({ batch_size: 100, max_concurrent_batches: 1, dlr_timeout_seconds: 60, flush_interval_ms: 300 });
-    const deadline = Date.now() + 60_000;
-    while (stack.sandbox.stats().accepted < 30) {
-      if (Date.now() > deadline) throw new Error('campaign did not start sending');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await pollUntil('30 sends accepted', () => stack!.sandbox.stats().accepted >= 30, deadlineFor({ messages: 30 }), 50);
     // Five recipients in the last batch, not prepared yet.
     const later = await stack.db
       .selectFrom('campaign_recipients')
@@ -52,7 +60,7 @@ describe('replies and provider opt-outs reach the consent ledger', () => {
     await stack.sandbox.waitForIdle(10_000);
     for (const r of later) expect(await consentOf(stack, r.phone_e164, 'opted_out')).toEqual({ status: 'opted_out', source: 'keyword' });
 
-    const campaign = await stack.waitForCampaign(id, 120_000);
+    const campaign = await stack.waitForCampaign(id, WAIT.FOUR_HUNDRED);
     // What reached those numbers is the STOP confirmation only: no campaign message ("Hi …").
     for (const r of later) expect(stack.sandbox.messages({ to: r.phone_e164 }).map((m) => m.body)).toEqual(['test account: You are unsubscribed and will receive no more messages. Reply START to resubscribe.']);
     expect(campaign.stats.totals.reasons.opted_out).toBe(5);
@@ -106,7 +114,7 @@ describe('replies and provider opt-outs reach the consent ledger', () => {
     expect(stack.sandbox.messages({ to: stopper }).filter((m) => m.body.includes('unsubscribed'))).toHaveLength(1);
   });
 
-  it('a STOP from a recipient whose message is already claimed and waiting for its instant on a slow sender stops that message', async () => {
+  it('a STOP from a recipient whose message is already claimed and waiting for its instant on a slow sender stops that message', { timeout: testTimeoutFor(WAIT.SLOW_SENDER) }, async () => {
     stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 } } });
     const registered = await stack.call('POST', '/v1/senders', { connection_id: stack.connectionId, type: 'long_code', address: '+12015550100', mps: 1 });
     expect(registered.status).toBe(201);
@@ -114,17 +122,13 @@ describe('replies and provider opt-outs reach the consent ledger', () => {
     expect(phones).toBe(6);
     // One batch, all six claimed in the first round (ten seconds of a 1 MPS sender), sent about 1 s apart.
     const id = await stack.createCampaign({ batch_size: 10, max_concurrent_batches: 1, dlr_timeout_seconds: 30, flush_interval_ms: 300 });
-    const deadline = Date.now() + 60_000;
-    while (stack.sandbox.stats().accepted < 1) {
-      if (Date.now() > deadline) throw new Error('campaign did not start sending');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await pollUntil('the first send accepted', () => stack!.sandbox.stats().accepted >= 1, deadlineFor({ messages: 1, mps: 1 }), 20);
     const waiting = await stack.db.selectFrom('messages').select(['to_e164', 'status']).where('campaign_id', '=', id).where('status', '=', 'submitting').execute();
     expect(waiting.length).toBeGreaterThanOrEqual(3);
     const stopper = waiting.at(-1)!.to_e164;
     const moUrl = `${stack.api.publicBaseUrl}/v1/webhooks/${stack.connectionId}/mo`;
     stack.sandbox.sendInbound({ from: stopper, to: '+12015550100', body: 'STOP', url: moUrl });
-    const campaign = await stack.waitForCampaign(id, 90_000);
+    const campaign = await stack.waitForCampaign(id, WAIT.SLOW_SENDER);
     expect(campaign.status).toBe('completed');
     await stack.sandbox.waitForIdle(10_000);
     // Only the STOP confirmation reached that number; the campaign message was suppressed as opted out.
@@ -134,11 +138,11 @@ describe('replies and provider opt-outs reach the consent ledger', () => {
     expect(campaign.stats.totals.sent).toBe(5);
   });
 
-  it("a provider's opted-out refusal (21610) is recorded as an opt-out in our ledger", async () => {
+  it("a provider's opted-out refusal (21610) is recorded as an opt-out in our ledger", { timeout: testTimeoutFor(WAIT.TEN, ONE_MO) }, async () => {
     stack = await startTestStack({ sandbox: { outcomes: { delivered: 1 }, optedOut: ['+12021000003'] } });
     await stack.seedContacts(10);
     const id = await stack.createCampaign({ batch_size: 50, max_concurrent_batches: 1, dlr_timeout_seconds: 60, flush_interval_ms: 300 });
-    const campaign = await stack.waitForCampaign(id, 60_000);
+    const campaign = await stack.waitForCampaign(id, WAIT.TEN);
     expect(campaign.stats.totals.rejected).toBe(1);
     expect(campaign.stats.totals.reasons.opted_out).toBe(1);
     expect(await consentOf(stack, '+12021000003', 'opted_out')).toEqual({ status: 'opted_out', source: 'provider' });

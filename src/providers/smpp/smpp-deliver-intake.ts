@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import type { PDU, ShortMessage } from 'smpp';
 import type { DlrSink, IntakeConnection } from '../../api/webhook-intake.js';
 import { persistDlrs, persistMos } from '../../api/webhook-intake.js';
+import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import { insertInboundMessage } from '../../db/inbound-message-repository.js';
 import { findSmppPart } from '../../db/smpp-part-repository.js';
@@ -32,6 +33,8 @@ const CONTENT_TYPE = 'application/vnd.smpp.deliver-sm+json';
 /** What the intake needs. */
 export interface SmppIntakeContext {
   db: Db;
+  /** The business clock (src/clock.ts): dates a STOP written before `deliver_sm_resp`. */
+  now: Clock;
   sink: DlrSink;
   connection: IntakeConnection;
   /** Resolves once submit_sm_resp ids recorded so far are committed (receipts can race them). */
@@ -96,7 +99,7 @@ export async function intakeDeliverSm(ctx: SmppIntakeContext, pdu: PDU): Promise
   const digest = createHash('sha256').update(`${ctx.bindTag}\u0000${String(pdu.sequence_number)}\u0000${from}\u0000${to}\u0000${text}`).digest('hex').slice(0, 32);
   if (!concat || concat.total === 1) {
     const mo: NormalizedMo = { providerMessageId: `smpp:${digest}`, from, to, body: text, dedupeKey: digest };
-    await persistMos(ctx.db, ctx.connection, [mo], raw);
+    await persistMos(ctx.db, ctx.now, ctx.connection, [mo], raw);
     return;
   }
   await intakeMoPart(ctx, { from, to, text, ref: concat.ref, total: concat.total, index: concat.index, digest }, raw);

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DlrSink } from '../../api/webhook-intake.js';
+import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import { recordSmppPart } from '../../db/smpp-part-repository.js';
 import type { SmppPartRecord } from '../../db/smpp-part-repository.js';
@@ -19,6 +20,8 @@ import { SmppSession } from './smpp-session.js';
 /** Dependencies of the pool. */
 export interface SmppSessionPoolDeps {
   db: Db;
+  /** The business clock (src/clock.ts), for MO intake. */
+  now: Clock;
   /** Where committed receipts go (the worker's DLR dispatcher). */
   sink: DlrSink;
   logger: Logger;
@@ -44,7 +47,7 @@ export class SmppSessionPool implements SmppSessionSource {
       async (pdu) => {
         const accountId = await this.accountOf(settings.connectionId);
         await intakeDeliverSm(
-          { db: this.deps.db, sink: this.deps.sink, connection: { id: settings.connectionId, accountId }, partsRecorded: () => this.partsRecorded(), bindTag },
+          { db: this.deps.db, now: this.deps.now, sink: this.deps.sink, connection: { id: settings.connectionId, accountId }, partsRecorded: () => this.partsRecorded(), bindTag },
           pdu,
         );
       },
