@@ -62,8 +62,9 @@ export function createInboundActivities(deps: ActivityDeps) {
 
     /**
      * Appends the opt-out or opt-in to the consent ledger for every purpose, dated when the MO was
-     * received (on the business clock), with the keyword and message ids as proof; creates the contact for a number we did not
-     * know, so a later import of an older opt-in cannot override the STOP (the latest event wins).
+     * received (on the business clock), with the keyword and message ids as proof; creates the contact
+     * for a number we did not know, so a later import of an older opt-in cannot override the STOP (the
+     * latest event wins).
      * Effective for the very next send (consent is re-checked per send chunk).
      */
     async recordInboundConsent(input: { inboundMessageId: string; category: 'opt_out' | 'opt_in'; keyword: string }): Promise<{ contactId: string | null }> {

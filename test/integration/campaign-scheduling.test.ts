@@ -1,8 +1,10 @@
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
 import { numbersInAreaCode, seedLocatedContacts } from '../helpers/seed-located-contacts.js';
-import { deadlineFor, testTimeoutFor } from '../helpers/work-deadline.js';
+import { deadlineFor, pollUntil, testTimeoutFor } from '../helpers/work-deadline.js';
+import { spawnWorkerProcess, stopWorkerProcess, workerProcessPolling } from '../helpers/worker-process.js';
 
 const BODY = [{ key: 'A', weight: 1, body: 'Hi, reply STOP to opt out.' }];
 
@@ -11,11 +13,17 @@ const WAIT = {
   START_AT: deadlineFor({ messages: 20, dlrTimeoutS: 30, plannedMs: 5_000 }),
   CANCEL: deadlineFor({ messages: 0 }),
   LOCAL_TIME: deadlineFor({ messages: 20, dlrTimeoutS: 30, plannedMs: 10_000 }),
+  /** A worker process's start (node, the workflow bundle, connections). */
+  WORKER_START: deadlineFor({ messages: 0, plannedMs: 10_000 }),
+  CHILD_START_AT: deadlineFor({ messages: 5, dlrTimeoutS: 30, plannedMs: 5_000 }),
 };
 
 describe('campaign scheduling through the API', () => {
   let stack: TestStack | undefined;
+  let child: ChildProcess | undefined;
   afterEach(async () => {
+    await stopWorkerProcess(child);
+    child = undefined;
     await stack?.close();
     stack = undefined;
   });
@@ -65,5 +73,22 @@ describe('campaign scheduling through the API', () => {
     expect(sent.map((m) => m.to).sort()).toEqual([...ny].sort());
     for (const m of sent) expect(Date.parse(m.createdAt)).toBeGreaterThanOrEqual(tenNewYork - 50);
     expect(campaign.stats.totals.reasons['expired']).toBe(10);
+  });
+
+  it('a worker in its own process runs on the stack\'s clock (CLOCK_START_AT): it waits for start_at by that clock', { timeout: testTimeoutFor(WAIT.WORKER_START, WAIT.CHILD_START_AT) }, async () => {
+    stack = await startTestStack({ worker: false, sandbox: { outcomes: { delivered: 1 } } });
+    child = spawnWorkerProcess(stack);
+    const numbers = numbersInAreaCode('212', 5);
+    await seedLocatedContacts(stack, numbers, { timeZone: 'Europe/London', country: 'GB' });
+    await workerProcessPolling(stack, child, WAIT.WORKER_START);
+    const startAtIso = new Date(stack.clock().getTime() + 5_000).toISOString();
+    const id = await stack.createCampaign({ batch_size: 50, dlr_timeout_seconds: 30, flush_interval_ms: 300, start_at: startAtIso, quiet_hours_window: '00:00-24:00' }, BODY);
+    // On the wall clock start_at is long past (or far ahead): only a worker on the stack's clock waits ~5 s.
+    const progress = await pollUntil('the campaign workflow answering', async () => (await stack!.call<{ progress: { status: string } | null }>('GET', `/v1/campaigns/${id}`)).body.progress ?? undefined, WAIT.WORKER_START);
+    expect(progress.status).toBe('scheduled');
+    const campaign = await stack.waitForCampaign(id, WAIT.CHILD_START_AT);
+    expect(campaign.status).toBe('completed');
+    // The process's clock trails the stack's by its start-up time: it starts no earlier than start_at.
+    for (const m of numbers.flatMap((to) => stack!.sandbox.messages({ to }))) expect(Date.parse(m.createdAt)).toBeGreaterThanOrEqual(stack.clock.realOf(startAtIso));
   });
 });

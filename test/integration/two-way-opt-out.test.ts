@@ -112,6 +112,13 @@ describe('replies and provider opt-outs reach the consent ledger', () => {
     ]);
     // And the STOP confirmation still went out once.
     expect(stack.sandbox.messages({ to: stopper }).filter((m) => m.body.includes('unsubscribed'))).toHaveLength(1);
+
+    // The STOP is dated on the stack's clock (its receive time on the business timeline), however far
+    // that clock is from the wall clock: an opt-in the API records a minute later by it outranks the STOP.
+    stack.clock.set(new Date(stack.clock().getTime() + 60_000).toISOString());
+    const contact = await stack.db.selectFrom('contacts').select('id').where('phone_e164', '=', stopper).executeTakeFirstOrThrow();
+    expect((await stack.call('POST', `/v1/contacts/${contact.id}/opt-in`)).status).toBe(201);
+    expect(await currentOf(stack, stopper)).toEqual({ status: 'opted_in', source: 'api' });
   });
 
   it('a STOP from a recipient whose message is already claimed and waiting for its instant on a slow sender stops that message', { timeout: testTimeoutFor(WAIT.SLOW_SENDER) }, async () => {
