@@ -1,7 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_PACING_HEADROOM } from '../../src/domain/send-pacing.js';
 import { startTestStack } from '../helpers/test-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
 import { spawnWorkerProcess, stopWorkerProcess } from '../helpers/worker-process.js';
@@ -9,6 +11,29 @@ import { numbersInAreaCode, seedLocatedContacts } from '../helpers/seed-located-
 import { deadlineFor, testTimeoutFor } from '../helpers/work-deadline.js';
 
 const SENDER = '+12015550100';
+
+/**
+ * The sandbox receives in this test process, beside the in-process worker. While the process's event
+ * loop is stalled (a loaded machine), arriving requests wait and are then stamped together, so one
+ * second of receive times can hold the sends of that second plus those of the stall. This watches the
+ * event loop during a campaign; `slack(mps)` is how many segments, at the paced rate, the longest stall
+ * can fold into one window: 0 while stalls stay under a segment's interval (an idle machine), where the
+ * bound is the MPS itself. A pacer that ignored segments or senders overshoots by far more.
+ */
+function watchStalls(): { slack(mps: number): number } {
+  const delays = monitorEventLoopDelay({ resolution: 10 });
+  delays.enable();
+  let stallMs: number | undefined;
+  return {
+    slack(mps) {
+      if (stallMs === undefined) {
+        delays.disable();
+        stallMs = Math.max(0, delays.max / 1e6 - 10);
+      }
+      return Math.floor((stallMs * mps * DEFAULT_PACING_HEADROOM) / 1000);
+    },
+  };
+}
 
 /** Deadlines from the work (work-deadline.ts): every test paces on a registered sender's MPS. */
 const WAIT = {
@@ -42,6 +67,7 @@ describe('sender throttle across workers (MPS counted in segments, reserved in P
     await registerSender(stack, mps);
     const numbers = numbersInAreaCode('212', 200);
     await seedLocatedContacts(stack, numbers, { timeZone: 'Europe/London', country: 'GB' });
+    const stalls = watchStalls();
     const id = await stack.createCampaign({ batch_size: 50, max_concurrent_batches: 4, dlr_timeout_seconds: 30, flush_interval_ms: 300, quiet_hours_window: '00:00-24:00' });
     const campaign = await stack.waitForCampaign(id, WAIT.TWO_WORKERS);
     expect(campaign.status).toBe('completed');
@@ -49,7 +75,7 @@ describe('sender throttle across workers (MPS counted in segments, reserved in P
     const sandbox = stack.sandbox.stats();
     const perSender = sandbox.bySender[SENDER]!;
     expect(perSender.segments).toBe(200);
-    expect(perSender.peakSegmentsPerSecond).toBeLessThanOrEqual(mps);
+    expect(perSender.peakSegmentsPerSecond).toBeLessThanOrEqual(mps + stalls.slack(mps));
     const times = numbers.flatMap((to) => stack!.sandbox.messages({ to })).map((m) => Date.parse(m.createdAt)).sort((a, b) => a - b);
     const achieved = (times.length - 1) / ((times.at(-1)! - times[0]!) / 1000);
     expect(achieved).toBeLessThanOrEqual(mps);
@@ -66,12 +92,13 @@ describe('sender throttle across workers (MPS counted in segments, reserved in P
     await seedLocatedContacts(stack, numbers, { timeZone: 'Europe/London', country: 'GB' });
     // 80 UCS-2 characters: two segments of 67
     const body = 'Привет! '.repeat(10);
+    const stalls = watchStalls();
     const id = await stack.createCampaign({ batch_size: 50, max_concurrent_batches: 4, dlr_timeout_seconds: 30, flush_interval_ms: 300, quiet_hours_window: '00:00-24:00' }, [{ key: 'A', weight: 1, body: `${body} STOP` }]);
     const campaign = await stack.waitForCampaign(id, WAIT.UCS2);
     expect(campaign.status).toBe('completed');
     const perSender = stack.sandbox.stats().bySender[SENDER]!;
     expect(perSender.segments).toBe(800);
-    expect(perSender.peakSegmentsPerSecond).toBeLessThanOrEqual(mps);
+    expect(perSender.peakSegmentsPerSecond).toBeLessThanOrEqual(mps + stalls.slack(mps));
     const times = numbers.flatMap((to) => stack!.sandbox.messages({ to })).map((m) => Date.parse(m.createdAt)).sort((a, b) => a - b);
     // 800 segments at 100 MPS take about 8 s, not the 4 s that counting messages would give.
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(7_500);
@@ -93,6 +120,7 @@ describe('sender throttle across workers (MPS counted in segments, reserved in P
     await sql`CREATE TRIGGER test_alternate_sender BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION test_alternate_sender()`.execute(stack.db);
     const numbers = numbersInAreaCode('212', 60);
     await seedLocatedContacts(stack, numbers, { timeZone: 'Europe/London', country: 'GB' });
+    const stalls = watchStalls();
     const id = await stack.createCampaign({ batch_size: 20, max_concurrent_batches: 3, dlr_timeout_seconds: 30, flush_interval_ms: 300, quiet_hours_window: '00:00-24:00' });
     const campaign = await stack.waitForCampaign(id, WAIT.TWO_SENDERS);
     expect(campaign.status).toBe('completed');
@@ -101,7 +129,7 @@ describe('sender throttle across workers (MPS counted in segments, reserved in P
     expect(bySender[fast.address]?.segments).toBe(30);
     expect(bySender[slow.address]?.segments).toBe(30);
     // Paced on the campaign's (fast) sender alone, the slow one would show up to 20 in a window.
-    expect(bySender[slow.address]!.peakSegmentsPerSecond).toBeLessThanOrEqual(slow.mps);
-    expect(bySender[fast.address]!.peakSegmentsPerSecond).toBeLessThanOrEqual(fast.mps);
+    expect(bySender[slow.address]!.peakSegmentsPerSecond).toBeLessThanOrEqual(slow.mps + stalls.slack(slow.mps));
+    expect(bySender[fast.address]!.peakSegmentsPerSecond).toBeLessThanOrEqual(fast.mps + stalls.slack(fast.mps));
   });
 });
